@@ -1,0 +1,58 @@
+/**
+ * The gateway on one machine: both functions' handlers behind one `node:http` port, on DynamoDB
+ * Local (or any DynamoDB), talking to Google or to a fake of it. `npm start`, the integration tests
+ * and the benchmark all start it through here, so they run exactly what Lambda runs.
+ */
+import "../../lambda/http/awslambda-shim.ts";
+import { header, type FunctionUrlEvent } from "../../lambda/http/function-url.ts";
+import { startLocalServer, type StreamingHandler } from "../../lambda/http/local-server.ts";
+import { documentClient, DYNAMODB_ENDPOINT_ENV } from "../../lambda/store/client.ts";
+import { ensureTables, tableEnvironment } from "../../lambda/store/tables.ts";
+
+export interface LocalGatewayOptions {
+  readonly dynamodbEndpoint: string;
+  readonly port?: number;
+  readonly host?: string;
+  /** Table name prefix, so tests can keep their data apart on one DynamoDB Local. */
+  readonly tablePrefix?: string;
+  /** Upstream Google base URL and keys, for the routes that call Google. */
+  readonly geminiBaseUrl?: string;
+  readonly geminiApiKeys?: readonly string[];
+}
+
+export interface LocalGateway {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * In AWS each function has its own URL. Here they share one port, and `/v1/models` means the OpenAI
+ * list to the `openai` SDK but Google's list to `@google/genai` 3.x (whose default API version is
+ * `v1`), so a request goes to the Gemini function when its path or its Google-style credentials
+ * say it speaks Google's protocol.
+ */
+export function isGeminiRequest(event: FunctionUrlEvent): boolean {
+  const path = event.rawPath;
+  if (path.startsWith("/v1beta/") || path.startsWith("/v1/gemini/") || path.includes(":")) return true;
+  return header(event, "x-goog-api-key") !== undefined || event.queryStringParameters?.key !== undefined;
+}
+
+/**
+ * The handlers read their configuration from the environment, as they do in Lambda, so this sets it
+ * before it loads them.
+ */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  Object.assign(process.env, tableEnvironment(options.tablePrefix), { [DYNAMODB_ENDPOINT_ENV]: options.dynamodbEndpoint });
+  if (options.geminiBaseUrl) process.env.GEMINI_BASE_URL = options.geminiBaseUrl;
+  if (options.geminiApiKeys) process.env.GEMINI_API_KEY = options.geminiApiKeys.join(",");
+  await ensureTables(documentClient(options.dynamodbEndpoint), options.tablePrefix);
+
+  const chat = (await import("../../lambda/handlers/chat.ts")).handler as unknown as StreamingHandler;
+  const gemini = (await import("../../lambda/handlers/gemini.ts")).handler as unknown as StreamingHandler;
+  const server = await startLocalServer({
+    port: options.port,
+    host: options.host,
+    pick: (event) => (isGeminiRequest(event) ? gemini : chat),
+  });
+  return { url: server.url, close: () => server.close() };
+}

@@ -1,0 +1,30 @@
+import middy from "@middy/core";
+import { executionModeStreamifyResponse } from "@middy/core/StreamifyResponse";
+import type { FunctionUrlEvent, FunctionUrlResult } from "../http/function-url.ts";
+import { createRouter } from "../http/router.ts";
+import { errorMapper, type ErrorDialect } from "../middleware/error-mapper.ts";
+import { jsonBody } from "../middleware/json-body.ts";
+import { requestId } from "../middleware/request-id.ts";
+import { route } from "../middleware/route.ts";
+import type { GatewayContext, GatewayRoute } from "../middleware/types.ts";
+
+/**
+ * The pipeline both function URLs share: request id → routing → JSON body → the route's handler,
+ * with one error mapper turning anything thrown before the first byte into our envelope.
+ *
+ * @example
+ * export const handler = createGatewayFunction({ dialect: "openai", routes: [{ method: "GET", path: "/v1/models", handle: listModels }] });
+ */
+export function createGatewayFunction(options: { routes: readonly GatewayRoute[]; dialect: ErrorDialect }) {
+  return middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>({ executionMode: executionModeStreamifyResponse })
+    .use(errorMapper(options.dialect))
+    .use(requestId())
+    .use(route(createRouter(options.routes)))
+    .use(jsonBody())
+    .handler(async (event, context) => {
+      const { route: matched, params = {}, body } = context;
+      // The route middleware always sets this; the check keeps the types honest.
+      if (!matched) throw new Error("request reached the handler without a route");
+      return matched.handle({ event, context, params, body });
+    });
+}

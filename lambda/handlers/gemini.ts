@@ -1,0 +1,17 @@
+import type { GatewayRoute } from "../middleware/types.ts";
+import { createGatewayFunction } from "./gateway-function.ts";
+import { getGoogleModel, listGoogleModels } from "./routes/models.ts";
+
+/**
+ * Google's paths under both API versions (`@google/genai` 3.x defaults to `v1`, older SDKs and REST
+ * examples use `v1beta`), and again under aivideoapi's `/v1/gemini` base, so any SDK base URL works.
+ */
+export const GEMINI_BASES = ["/v1beta", "/v1", "/v1/gemini/v1beta", "/v1/gemini/v1"];
+
+const routes: GatewayRoute[] = GEMINI_BASES.flatMap((base) => [
+  { method: "GET", path: `${base}/models`, handle: listGoogleModels },
+  { method: "GET", path: `${base}/models/{model+}`, handle: getGoogleModel },
+]);
+
+/** The native Gemini function URL, for Google's own SDKs. */
+export const handler = createGatewayFunction({ dialect: "google", routes });

@@ -1,0 +1,73 @@
+/**
+ * Method-and-path routing, free of any framework: a route table in, the matching route and its path
+ * parameters out. Paths are templates such as `/v1/tasks/{id}`; a parameter matches one path
+ * segment up to the next `/` or `:` (Google's paths put the action after a colon), and `{name+}`
+ * also takes slashes, for model names such as `google/gemini-3-flash`.
+ */
+
+export interface Route<THandler> {
+  readonly method: string;
+  readonly path: string;
+  readonly handle: THandler;
+}
+
+export type RouteMatch<THandler> =
+  | { kind: "found"; route: Route<THandler>; params: Record<string, string> }
+  | { kind: "wrong-method"; allowed: string[] }
+  | { kind: "not-found" };
+
+export interface Router<THandler> {
+  readonly routes: readonly Route<THandler>[];
+  match(method: string, path: string): RouteMatch<THandler>;
+}
+
+/**
+ * @example
+ * createRouter([{ method: "GET", path: "/v1/tasks/{id}", handle }]).match("GET", "/v1/tasks/t1")
+ * // { kind: "found", route, params: { id: "t1" } }
+ */
+export function createRouter<THandler>(routes: readonly Route<THandler>[]): Router<THandler> {
+  const compiled = routes.map((route) => ({ route, pattern: compileTemplate(route.path) }));
+  return {
+    routes,
+    match(method, path) {
+      const allowed: string[] = [];
+      for (const { route, pattern } of compiled) {
+        const match = pattern.exec(path);
+        if (!match) continue;
+        if (route.method === method) return { kind: "found", route, params: decodeParams(match.groups) };
+        allowed.push(route.method);
+      }
+      return allowed.length > 0 ? { kind: "wrong-method", allowed } : { kind: "not-found" };
+    },
+  };
+}
+
+function compileTemplate(template: string): RegExp {
+  const source = template
+    .split(/(\{[A-Za-z]+\+?\})/)
+    .map((piece) => {
+      const param = /^\{([A-Za-z]+)(\+?)\}$/.exec(piece);
+      if (!param) return escapeRegExp(piece);
+      return `(?<${param[1]}>${param[2] ? "[^:]+" : "[^/:]+"})`;
+    })
+    .join("");
+  return new RegExp(`^${source}$`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function decodeParams(groups: Record<string, string | undefined> | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(groups ?? {})) {
+    if (value === undefined) continue;
+    try {
+      params[name] = decodeURIComponent(value);
+    } catch {
+      params[name] = value;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,26 @@
+import type { Context } from "aws-lambda";
+import type { MiddlewareObj } from "@middy/core";
+import type { FunctionUrlEvent, FunctionUrlResult } from "../http/function-url.ts";
+import type { Route } from "../http/router.ts";
+
+/** What a route's handler receives: the event, and everything the middlewares learned about it. */
+export interface RouteRequest {
+  readonly event: FunctionUrlEvent;
+  readonly context: GatewayContext;
+  readonly params: Readonly<Record<string, string>>;
+  /** The request body, parsed, when it had one. */
+  readonly body: unknown;
+}
+
+export type RouteHandler = (request: RouteRequest) => Promise<FunctionUrlResult> | FunctionUrlResult;
+export type GatewayRoute = Route<RouteHandler>;
+
+/** The Lambda context plus what the gateway's middlewares learn about a request as it passes. */
+export interface GatewayContext extends Context {
+  requestId: string;
+  route?: GatewayRoute;
+  params?: Record<string, string>;
+  body?: unknown;
+}
+
+export type GatewayMiddleware = MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;

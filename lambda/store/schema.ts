@@ -1,0 +1,70 @@
+/**
+ * The three tables' key schemas, defined once: the CDK stack builds its tables from this and the
+ * local runner creates DynamoDB Local tables from it, so the two cannot drift apart.
+ *
+ * Pure data: no AWS SDK or CDK imports, so both sides can depend on it.
+ */
+
+export type AttributeType = "S" | "N";
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexSchema {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableSchema {
+  /** Logical name: the CDK construct id prefix and the local table name suffix. */
+  readonly id: "keys" | "credits" | "tasks";
+  /** Environment variable through which a function learns the deployed table's name. */
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalIndexes: readonly IndexSchema[];
+}
+
+/** Attribute read by DynamoDB's TTL sweeper on every table. */
+export const TTL_ATTRIBUTE = "expiresAt";
+
+export const KEYS_TABLE: TableSchema = {
+  id: "keys",
+  envVar: "KEYS_TABLE",
+  partitionKey: { name: "keyHash", type: "S" },
+  globalIndexes: [
+    { indexName: "byKeyId", partitionKey: { name: "keyId", type: "S" } },
+    { indexName: "byAccount", partitionKey: { name: "accountId", type: "S" }, sortKey: { name: "createdAt", type: "N" } },
+  ],
+};
+
+export const CREDITS_TABLE: TableSchema = {
+  id: "credits",
+  envVar: "CREDITS_TABLE",
+  partitionKey: { name: "pk", type: "S" },
+  sortKey: { name: "sk", type: "S" },
+  globalIndexes: [],
+};
+
+export const TASKS_TABLE: TableSchema = {
+  id: "tasks",
+  envVar: "TASKS_TABLE",
+  partitionKey: { name: "taskId", type: "S" },
+  globalIndexes: [
+    // Sparse: only rows still `held` carry `heldShard`, so the sweeper reads exactly the open holds.
+    { indexName: "byHeld", partitionKey: { name: "heldShard", type: "S" }, sortKey: { name: "createdAt", type: "N" } },
+  ],
+};
+
+export const TABLES: readonly TableSchema[] = [KEYS_TABLE, CREDITS_TABLE, TASKS_TABLE];
+
+/** Table names the local runner and the tests use when no deployed names are configured. */
+export function localTableName(table: TableSchema, prefix = "gemini-gateway"): string {
+  return `${prefix}-${table.id}`;
+}
+
+/** Environment variable holding the Secrets Manager ARN of the upstream account list. */
+export const UPSTREAM_SECRET_ENV = "UPSTREAM_SECRET_ARN";

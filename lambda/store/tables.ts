@@ -1,0 +1,79 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
+import { TABLES, TTL_ATTRIBUTE, localTableName, type KeyAttribute, type TableSchema } from "./schema.ts";
+
+export interface TableNames {
+  readonly keys: string;
+  readonly credits: string;
+  readonly tasks: string;
+}
+
+/** The deployed names from the environment (set by the stack or the local runner). */
+export function tableNames(env: NodeJS.ProcessEnv = process.env): TableNames {
+  const name = (table: TableSchema) => env[table.envVar] ?? localTableName(table);
+  const [keys, credits, tasks] = TABLES.map(name) as [string, string, string];
+  return { keys, credits, tasks };
+}
+
+/** The environment variables that point a function at tables with this prefix. */
+export function tableEnvironment(prefix?: string): Record<string, string> {
+  return Object.fromEntries(TABLES.map((table) => [table.envVar, localTableName(table, prefix)]));
+}
+
+/**
+ * Creates any of the three tables that do not exist yet, from the same schema the stack deploys.
+ * Used for DynamoDB Local by `npm start` and the tests; the stack owns the tables in AWS.
+ */
+export async function ensureTables(client: DynamoDBClient, prefix?: string): Promise<void> {
+  for (const table of TABLES) {
+    const TableName = localTableName(table, prefix);
+    if (await tableExists(client, TableName)) continue;
+    await client.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: attributeDefinitions(table),
+        KeySchema: keySchema(table.partitionKey, table.sortKey),
+        GlobalSecondaryIndexes:
+          table.globalIndexes.length > 0
+            ? table.globalIndexes.map((index) => ({
+                IndexName: index.indexName,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: { ProjectionType: "ALL" },
+              }))
+            : undefined,
+      }),
+    );
+    await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
+  }
+}
+
+async function tableExists(client: DynamoDBClient, TableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
+function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute) {
+  return [
+    { AttributeName: partitionKey.name, KeyType: "HASH" as const },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: "RANGE" as const }] : []),
+  ];
+}
+
+function attributeDefinitions(table: TableSchema): AttributeDefinition[] {
+  const all = [table.partitionKey, table.sortKey, ...table.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+  const unique = new Map<string, KeyAttribute>();
+  for (const attribute of all) if (attribute) unique.set(attribute.name, attribute);
+  return [...unique.values()].map((attribute) => ({ AttributeName: attribute.name, AttributeType: attribute.type }));
+}

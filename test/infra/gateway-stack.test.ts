@@ -1,0 +1,226 @@
+import { describe, expect, test } from "@jest/globals";
+import { App, Validations } from "aws-cdk-lib";
+import type { CfnElement } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
+import { TABLES, TTL_ATTRIBUTE, UPSTREAM_SECRET_ENV } from "../../lambda/store/schema.ts";
+import type { KeyAttribute } from "../../lambda/store/schema.ts";
+import type { GatewayFunction } from "../../lib/gateway-function.ts";
+import { GatewayStack } from "../../lib/gateway-stack.ts";
+
+const ENV = { account: "111111111111", region: "us-east-1" };
+
+/** A fresh app whose stack skips esbuild bundling (the code asset is still referenced). */
+function newStack(): { app: App; stack: GatewayStack } {
+  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+  return { app, stack: new GatewayStack(app, "GeminiGateway", { env: ENV }) };
+}
+
+const { stack } = newStack();
+const template = Template.fromStack(stack);
+const functions: ReadonlyArray<[string, GatewayFunction]> = [
+  ["chat", stack.chatFunction],
+  ["gemini", stack.geminiFunction],
+];
+
+function logicalId(construct: IConstruct): string {
+  return stack.resolve((construct.node.defaultChild as CfnElement).logicalId);
+}
+
+function arnOf(construct: IConstruct) {
+  return { "Fn::GetAtt": [logicalId(construct), "Arn"] };
+}
+
+function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute) {
+  return [
+    { AttributeName: partitionKey.name, KeyType: "HASH" },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: "RANGE" }] : []),
+  ];
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every identity-policy statement in the template, with the roles it is attached to. */
+function policyStatements(): Array<{ roles: string[]; statement: Statement }> {
+  const policies = template.findResources("AWS::IAM::Policy");
+  return Object.values(policies).flatMap((policy) =>
+    (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({
+      roles: (policy.Properties.Roles as Array<{ Ref: string }>).map((role) => role.Ref),
+      statement,
+    })),
+  );
+}
+
+function actionsOf(statement: Statement): string[] {
+  return ([] as string[]).concat(statement.Action);
+}
+
+function mentions(statement: Statement, construct: IConstruct): boolean {
+  return JSON.stringify(statement.Resource).includes(`"${logicalId(construct)}"`);
+}
+
+test("the synthesized template matches the snapshot (asset hashes masked)", () => {
+  expect(template.toJSON()).toMatchSnapshot();
+});
+
+describe.each(functions)("the %s function", (_name, fn) => {
+  test("runs Node.js 24 on arm64 with the 15-minute maximum timeout", () => {
+    template.hasResource("AWS::Lambda::Function", {
+      Properties: Match.objectLike({
+        Runtime: "nodejs24.x",
+        Architectures: ["arm64"],
+        Timeout: 900,
+        MemorySize: 1024,
+        Handler: "index.handler",
+        Role: arnOf(fn.role!),
+      }),
+    });
+  });
+
+  test("is told the name of every table and the upstream secret's ARN", () => {
+    const variables = Object.fromEntries(
+      TABLES.map((table) => [table.envVar, { Ref: logicalId(stack.tables[table.id]) }]),
+    );
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Role: arnOf(fn.role!),
+      Environment: {
+        Variables: {
+          ...variables,
+          [UPSTREAM_SECRET_ENV]: { Ref: logicalId(stack.upstreamSecret) },
+          NODE_OPTIONS: "--enable-source-maps",
+        },
+      },
+    });
+  });
+
+  test("has a public URL that streams its responses", () => {
+    template.hasResourceProperties("AWS::Lambda::Url", {
+      TargetFunctionArn: arnOf(fn),
+      AuthType: "NONE",
+      InvokeMode: "RESPONSE_STREAM",
+    });
+  });
+
+  test("may be invoked through its URL under both permissions Lambda requires", () => {
+    template.hasResourceProperties("AWS::Lambda::Permission", {
+      FunctionName: arnOf(fn),
+      Action: "lambda:InvokeFunctionUrl",
+      Principal: "*",
+      FunctionUrlAuthType: "NONE",
+    });
+    template.hasResourceProperties("AWS::Lambda::Permission", {
+      FunctionName: arnOf(fn),
+      Action: "lambda:InvokeFunction",
+      Principal: "*",
+      InvokedViaFunctionUrl: true,
+    });
+  });
+
+  test("can only read the keys table", () => {
+    const onKeys = policyStatements().filter(
+      ({ roles, statement }) => roles.includes(logicalId(fn.role!)) && mentions(statement, stack.tables.keys),
+    );
+    const writes = onKeys.flatMap(({ statement }) =>
+      actionsOf(statement).filter((action) => !/^dynamodb:(BatchGet|Get|Query|Scan|ConditionCheck|Describe)/.test(action)),
+    );
+
+    expect(onKeys.length).toBeGreaterThan(0);
+    expect(writes).toEqual([]);
+  });
+
+  test("can read and write the credits and tasks tables", () => {
+    for (const table of [stack.tables.credits, stack.tables.tasks]) {
+      const actions = policyStatements()
+        .filter(({ roles, statement }) => roles.includes(logicalId(fn.role!)) && mentions(statement, table))
+        .flatMap(({ statement }) => actionsOf(statement));
+      expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"]));
+    }
+  });
+});
+
+test("only the chat and gemini function roles can read the upstream secret", () => {
+  const readsSecrets = (action: string) => /^(\*|secretsmanager:(\*|Get\*|GetSecretValue))$/.test(action);
+  const readers = policyStatements()
+    .filter(({ statement }) => statement.Effect === "Allow" && actionsOf(statement).some(readsSecrets))
+    .flatMap(({ roles, statement }) => {
+      expect(statement.Resource).toEqual({ Ref: logicalId(stack.upstreamSecret) });
+      return roles;
+    });
+
+  expect(readers.sort()).toEqual(functions.map(([, fn]) => logicalId(fn.role!)).sort());
+  template.resourceCountIs("AWS::SecretsManager::ResourcePolicy", 0);
+  template.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
+});
+
+test("the upstream secret starts as an empty account list and outlives the stack", () => {
+  template.hasResource("AWS::SecretsManager::Secret", {
+    DeletionPolicy: "Retain",
+    UpdateReplacePolicy: "Retain",
+    Properties: Match.objectLike({ SecretString: JSON.stringify({ accounts: [] }) }),
+  });
+});
+
+describe.each(TABLES.map((table) => [table.id, table] as const))("the %s table", (_id, schema) => {
+  const table = () => template.findResources("AWS::DynamoDB::GlobalTable")[logicalId(stack.tables[schema.id])];
+
+  test("has the key schema and indexes declared in lambda/store/schema.ts", () => {
+    const attributes = [schema, ...schema.globalIndexes]
+      .flatMap((keys) => [keys.partitionKey, keys.sortKey])
+      .filter((key) => key !== undefined)
+      .map((key) => ({ AttributeName: key.name, AttributeType: key.type }));
+    const indexes = schema.globalIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: keySchema(index.partitionKey, index.sortKey),
+      Projection: { ProjectionType: "ALL" },
+    }));
+    const { Properties: properties } = table();
+
+    expect(properties.KeySchema).toEqual(keySchema(schema.partitionKey, schema.sortKey));
+    expect(properties.AttributeDefinitions).toEqual(expect.arrayContaining(attributes));
+    expect(properties.GlobalSecondaryIndexes ?? []).toEqual(indexes);
+  });
+
+  test("is on-demand, expires items by TTL, keeps point-in-time recovery and survives deletion", () => {
+    expect(table()).toMatchObject({
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: {
+        BillingMode: "PAY_PER_REQUEST",
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        Replicas: [
+          {
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          },
+        ],
+      },
+    });
+  });
+});
+
+test("the stack outputs the URLs, table names and secret ARN the admin CLI looks up", () => {
+  const outputs = Object.keys(template.findOutputs("*"));
+
+  expect(outputs).toEqual(
+    expect.arrayContaining([
+      "ChatUrl",
+      "GeminiUrl",
+      "KeysTableName",
+      "CreditsTableName",
+      "TasksTableName",
+      "UpstreamSecretArn",
+    ]),
+  );
+});
+
+test("cdk-nag AwsSolutions checks pass with every finding acknowledged", () => {
+  const { app } = newStack();
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  expect(() => app.synth()).not.toThrow();
+});

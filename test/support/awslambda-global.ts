@@ -1,0 +1,1 @@
+import "../../lambda/http/awslambda-shim.ts";
