@@ -1,0 +1,56 @@
+export type Fault =
+  | { kind: "status"; status: number; message?: string }
+  | { kind: "delay"; ms: number }
+  | { kind: "cut"; afterChunks: number }
+  | { kind: "reset" };
+
+export type FaultAction = "generateContent" | "streamGenerateContent" | "countTokens";
+
+export interface FaultRule {
+  fault: Fault;
+  apiKey?: string;
+  model?: string;
+  action?: FaultAction;
+  // How many matching requests the rule affects; default 1, Infinity for every one.
+  times?: number;
+}
+
+export interface FaultTarget {
+  apiKey: string | undefined;
+  model: string;
+  action: string;
+}
+
+interface ArmedRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+export class FaultRules {
+  #armed: ArmedRule[] = [];
+
+  add(rule: FaultRule): void {
+    this.#armed.push({ rule, remaining: rule.times ?? 1 });
+  }
+
+  clear(): void {
+    this.#armed = [];
+  }
+
+  // Rules are checked in the order they were added; each use consumes one of the rule's `times`.
+  take(target: FaultTarget): Fault | undefined {
+    const armed = this.#armed.find(({ rule, remaining }) => remaining > 0 && matches(rule, target));
+    if (armed === undefined) return undefined;
+    armed.remaining -= 1;
+    if (armed.remaining <= 0) this.#armed = this.#armed.filter((candidate) => candidate !== armed);
+    return armed.rule.fault;
+  }
+}
+
+function matches(rule: FaultRule, target: FaultTarget): boolean {
+  return (
+    (rule.apiKey === undefined || rule.apiKey === target.apiKey) &&
+    (rule.model === undefined || rule.model === target.model) &&
+    (rule.action === undefined || rule.action === target.action)
+  );
+}
