@@ -1,11 +1,14 @@
 import { createGatewayFunction } from "./gateway-function.ts";
+import { getCredits, getTaskRecord } from "./routes/account.ts";
 import { getModel, listModels } from "./routes/models.ts";
 
 /** The OpenAI-compatible function URL. */
 export const handler = createGatewayFunction({
   dialect: "openai",
   routes: [
-    { method: "GET", path: "/v1/models", handle: listModels },
-    { method: "GET", path: "/v1/models/{model+}", handle: getModel },
+    { method: "GET", path: "/v1/models", handle: listModels, public: true },
+    { method: "GET", path: "/v1/models/{model+}", handle: getModel, public: true },
+    { method: "GET", path: "/v1/credits", handle: getCredits },
+    { method: "GET", path: "/v1/tasks/{id}", handle: getTaskRecord },
   ],
 });

@@ -2,15 +2,18 @@ import middy from "@middy/core";
 import { executionModeStreamifyResponse } from "@middy/core/StreamifyResponse";
 import type { FunctionUrlEvent, FunctionUrlResult } from "../http/function-url.ts";
 import { createRouter } from "../http/router.ts";
+import { auth } from "../middleware/auth.ts";
 import { errorMapper, type ErrorDialect } from "../middleware/error-mapper.ts";
+import { ipAllowlist } from "../middleware/ip-allowlist.ts";
 import { jsonBody } from "../middleware/json-body.ts";
 import { requestId } from "../middleware/request-id.ts";
 import { route } from "../middleware/route.ts";
 import type { GatewayContext, GatewayRoute } from "../middleware/types.ts";
 
 /**
- * The pipeline both function URLs share: request id → routing → JSON body → the route's handler,
- * with one error mapper turning anything thrown before the first byte into our envelope.
+ * The pipeline both function URLs share: request id → routing → key → IP allowlist → JSON body →
+ * the route's handler, with one error mapper turning anything thrown before the first byte into our
+ * envelope. The body is parsed only for an authenticated caller.
  *
  * @example
  * export const handler = createGatewayFunction({ dialect: "openai", routes: [{ method: "GET", path: "/v1/models", handle: listModels }] });
@@ -20,6 +23,8 @@ export function createGatewayFunction(options: { routes: readonly GatewayRoute[]
     .use(errorMapper(options.dialect))
     .use(requestId())
     .use(route(createRouter(options.routes)))
+    .use(auth({ googleStyle: options.dialect === "google" }))
+    .use(ipAllowlist())
     .use(jsonBody())
     .handler(async (event, context) => {
       const { route: matched, params = {}, body } = context;

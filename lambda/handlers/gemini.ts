@@ -9,8 +9,8 @@ import { getGoogleModel, listGoogleModels } from "./routes/models.ts";
 export const GEMINI_BASES = ["/v1beta", "/v1", "/v1/gemini/v1beta", "/v1/gemini/v1"];
 
 const routes: GatewayRoute[] = GEMINI_BASES.flatMap((base) => [
-  { method: "GET", path: `${base}/models`, handle: listGoogleModels },
-  { method: "GET", path: `${base}/models/{model+}`, handle: getGoogleModel },
+  { method: "GET", path: `${base}/models`, handle: listGoogleModels, public: true },
+  { method: "GET", path: `${base}/models/{model+}`, handle: getGoogleModel, public: true },
 ]);
 
 /** The native Gemini function URL, for Google's own SDKs. */

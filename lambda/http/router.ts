@@ -9,6 +9,8 @@ export interface Route<THandler> {
   readonly method: string;
   readonly path: string;
   readonly handle: THandler;
+  /** Served without an API key. */
+  readonly public?: boolean;
 }
 
 export type RouteMatch<THandler> =

@@ -2,6 +2,7 @@ import type { Context } from "aws-lambda";
 import type { MiddlewareObj } from "@middy/core";
 import type { FunctionUrlEvent, FunctionUrlResult } from "../http/function-url.ts";
 import type { Route } from "../http/router.ts";
+import type { KeyRecord } from "../store/keys.ts";
 
 /** What a route's handler receives: the event, and everything the middlewares learned about it. */
 export interface RouteRequest {
@@ -21,6 +22,8 @@ export interface GatewayContext extends Context {
   route?: GatewayRoute;
   params?: Record<string, string>;
   body?: unknown;
+  /** The caller's key, once authenticated. */
+  key?: KeyRecord;
 }
 
 export type GatewayMiddleware = MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;

@@ -19,6 +19,7 @@ const streamer = createGatewayFunction({
     {
       method: "GET",
       path: "/stream",
+      public: true,
       handle: () => ({
         statusCode: 200,
         headers: { "content-type": "text/event-stream" },

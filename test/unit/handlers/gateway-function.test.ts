@@ -10,11 +10,12 @@ import { invoke } from "../../support/invoke.ts";
 const probe = createGatewayFunction({
   dialect: "openai",
   routes: [
-    { method: "POST", path: "/echo", handle: ({ body }) => json(200, { received: body }) },
-    { method: "GET", path: "/reject", handle: () => Promise.reject(new InvalidRequestError("`messages` must be an array.")) },
+    { method: "POST", path: "/echo", handle: ({ body }) => json(200, { received: body }), public: true },
+    { method: "GET", path: "/reject", public: true, handle: () => Promise.reject(new InvalidRequestError("`messages` must be an array.")) },
     {
       method: "GET",
       path: "/crash",
+      public: true,
       handle: () => {
         throw new Error("upstream key sk-secret-123 leaked in a message");
       },

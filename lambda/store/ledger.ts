@@ -1,0 +1,204 @@
+/**
+ * The money writes. Admission is one transaction — task row, credit hold, request counter, spend
+ * windows — so however many requests race, none can spend what another has held (DESIGN.md §5).
+ * Settlement is one transaction conditional on the task still being held, so it happens once.
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { counterExpiry, rateWindow, spendWindows, type SpendWindow, type SpendWindowKind } from "../domain/windows.ts";
+import { documentClient } from "./client.ts";
+import { ACCOUNT_SK, accountPk, keyPk } from "./accounts.ts";
+import { retryOnConflict } from "./conflicts.ts";
+import { tableNames } from "./tables.ts";
+import { HELD_SHARDS, type TaskRecord, type TaskStatus, type TaskUsage } from "./tasks.ts";
+
+/** Indirection so tests can inject `TransactionConflict`s into the real write path. */
+export const ledgerIo = {
+  transact: (input: TransactWriteCommandInput): Promise<unknown> => documentClient().send(new TransactWriteCommand(input)),
+};
+
+export interface AdmissionRequest {
+  readonly task: Pick<TaskRecord, "taskId" | "accountId" | "keyId" | "model" | "upstreamModel" | "route" | "stream"> &
+    Partial<Pick<TaskRecord, "promptBound" | "outputCap">>;
+  readonly hold: number;
+  readonly rpm?: number;
+  readonly spendLimits: Partial<Record<SpendWindowKind, number>>;
+  readonly now: number;
+  /** How long the task row is kept, in days. */
+  readonly retentionDays?: number;
+}
+
+export type AdmissionOutcome =
+  | { readonly admitted: true; readonly windows: SpendWindow[]; readonly rateResetsAt: number }
+  | { readonly admitted: false; readonly reason: "rate"; readonly resetsAt: number }
+  | { readonly admitted: false; readonly reason: "spend"; readonly window: SpendWindow; readonly spent: number; readonly limit: number }
+  | { readonly admitted: false; readonly reason: "credits"; readonly available: number };
+
+const DEFAULT_RETENTION_DAYS = 90;
+
+/** Holds credits and counts the request against every limit, or says which limit stopped it. */
+export async function admit(request: AdmissionRequest): Promise<AdmissionOutcome> {
+  const { credits, tasks } = tableNames();
+  const rate = rateWindow(request.now);
+  const windows = spendWindows(request.now);
+  const task: TaskRecord = {
+    ...request.task,
+    status: "held",
+    hold: request.hold,
+    windows: windows.map((window) => window.sk),
+    createdAt: request.now,
+    heldShard: `held#${Math.floor(Math.random() * HELD_SHARDS)}`,
+    expiresAt: Math.floor(request.now / 1000) + (request.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400,
+  };
+  const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
+    { Put: { TableName: tasks, Item: task, ConditionExpression: "attribute_not_exists(taskId)" } },
+    {
+      Update: {
+        TableName: credits,
+        Key: { pk: accountPk(request.task.accountId), sk: ACCOUNT_SK },
+        UpdateExpression: "SET available = available - :hold, held = held + :hold",
+        ConditionExpression: "available >= :hold",
+        ExpressionAttributeValues: { ":hold": request.hold },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      },
+    },
+    {
+      Update: {
+        TableName: credits,
+        Key: { pk: keyPk(request.task.keyId), sk: rate.sk },
+        UpdateExpression: "ADD requests :one SET expiresAt = :expiresAt",
+        ...(request.rpm !== undefined && { ConditionExpression: "attribute_not_exists(requests) OR requests < :rpm" }),
+        ExpressionAttributeValues: { ":one": 1, ":expiresAt": counterExpiry(rate), ...(request.rpm !== undefined && { ":rpm": request.rpm }) },
+      },
+    },
+    ...windows.map((window) => {
+      const limit = request.spendLimits[window.kind];
+      const expiresAt = counterExpiry(window);
+      return {
+        Update: {
+          TableName: credits,
+          Key: { pk: keyPk(request.task.keyId), sk: window.sk },
+          UpdateExpression: `ADD spent :hold${expiresAt === undefined ? "" : " SET expiresAt = :expiresAt"}`,
+          ...(limit !== undefined && { ConditionExpression: "attribute_not_exists(spent) OR spent <= :room" }),
+          ExpressionAttributeValues: {
+            ":hold": request.hold,
+            ...(expiresAt !== undefined && { ":expiresAt": expiresAt }),
+            ...(limit !== undefined && { ":room": limit - request.hold }),
+          },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+        },
+      };
+    }),
+  ];
+
+  try {
+    await retryOnConflict(() => ledgerIo.transact({ TransactItems: items }));
+    return { admitted: true, windows, rateResetsAt: rate.resetsAt ?? 0 };
+  } catch (error) {
+    const failed = failedConditions(error);
+    if (!failed) throw error;
+    // Report the limit a client can do least about first: the rate, then spend windows, then credits.
+    if (failed.has(2)) return { admitted: false, reason: "rate", resetsAt: rate.resetsAt ?? 0 };
+    for (const [index, window] of windows.entries()) {
+      const old = failed.get(3 + index);
+      if (old === undefined) continue;
+      return { admitted: false, reason: "spend", window, spent: Number(old.spent ?? 0), limit: request.spendLimits[window.kind] ?? 0 };
+    }
+    if (failed.has(1)) return { admitted: false, reason: "credits", available: Number(failed.get(1)?.available ?? 0) };
+    throw error;
+  }
+}
+
+/** How many requests the key has made in the minute containing `now`. */
+export async function requestsThisMinute(keyId: string, now: number): Promise<number> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableNames().credits, Key: { pk: keyPk(keyId), sk: rateWindow(now).sk }, ConsistentRead: true }),
+  );
+  return Number(Item?.requests ?? 0);
+}
+
+/** Condition failures by item index, with the item's values when DynamoDB returned them. */
+function failedConditions(error: unknown): Map<number, Record<string, unknown>> | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const failed = new Map<number, Record<string, unknown>>();
+  for (const [index, reason] of (error.CancellationReasons ?? []).entries()) {
+    if (reason.Code !== "ConditionalCheckFailed") continue;
+    const item = reason.Item as Record<string, AttributeValue> | undefined;
+    failed.set(index, item ? unmarshall(item) : {});
+  }
+  return failed.size > 0 ? failed : undefined;
+}
+
+export interface Settlement {
+  readonly task: Pick<TaskRecord, "taskId" | "accountId" | "keyId" | "hold" | "windows">;
+  readonly status: Exclude<TaskStatus, "held">;
+  /** What the usage priced at; the charge never exceeds the hold, the excess is recorded. */
+  readonly priced: number;
+  readonly usage?: TaskUsage;
+  readonly upstreamAccount?: string;
+  readonly errorCode?: string;
+  readonly now: number;
+}
+
+/** Charges what was used and releases the rest of the hold, once. */
+export async function settle(settlement: Settlement): Promise<{ settled: boolean; charge: number }> {
+  const { credits, tasks } = tableNames();
+  const { task } = settlement;
+  const charge = Math.min(Math.max(0, settlement.priced), task.hold);
+  const release = task.hold - charge;
+  const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
+    {
+      Update: {
+        TableName: tasks,
+        Key: { taskId: task.taskId },
+        UpdateExpression:
+          "SET #status = :status, charge = :charge, refund = :release, settledAt = :now" +
+          (settlement.usage ? ", usage = :usage" : "") +
+          (settlement.upstreamAccount ? ", upstreamAccount = :upstream" : "") +
+          (settlement.errorCode ? ", errorCode = :errorCode" : "") +
+          (settlement.priced > task.hold ? ", overage = :overage" : "") +
+          " REMOVE heldShard",
+        ConditionExpression: "#status = :held",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":status": settlement.status,
+          ":held": "held",
+          ":charge": charge,
+          ":release": release,
+          ":now": settlement.now,
+          ...(settlement.usage && { ":usage": settlement.usage }),
+          ...(settlement.upstreamAccount && { ":upstream": settlement.upstreamAccount }),
+          ...(settlement.errorCode && { ":errorCode": settlement.errorCode }),
+          ...(settlement.priced > task.hold && { ":overage": settlement.priced - task.hold }),
+        },
+      },
+    },
+    {
+      Update: {
+        TableName: credits,
+        Key: { pk: accountPk(task.accountId), sk: ACCOUNT_SK },
+        UpdateExpression: "ADD available :release, held :negativeHold, charged :charge",
+        ExpressionAttributeValues: { ":release": release, ":negativeHold": -task.hold, ":charge": charge },
+      },
+    },
+    ...(release === 0
+      ? []
+      : task.windows.map((sk) => ({
+          Update: {
+            TableName: credits,
+            Key: { pk: keyPk(task.keyId), sk },
+            UpdateExpression: "ADD spent :negativeRelease",
+            ExpressionAttributeValues: { ":negativeRelease": -release },
+          },
+        }))),
+  ];
+  try {
+    await retryOnConflict(() => ledgerIo.transact({ TransactItems: items }));
+    return { settled: true, charge };
+  } catch (error) {
+    if (failedConditions(error)?.has(0)) return { settled: false, charge: 0 };
+    throw error;
+  }
+}
