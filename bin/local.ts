@@ -6,21 +6,30 @@
  *   GEMINI_API_KEY     one Google key or a comma-separated list; without it a fake Gemini answers
  *   GEMINI_BASE_URL    Google's host, or any server speaking its API
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { GOOGLE_BASE_URL } from "../lambda/upstream/accounts.ts";
+import { readAccountsFile } from "../lambda/upstream/sources.ts";
+import { LOCAL_DIR, LOCAL_RUNTIME_FILE, LOCAL_UPSTREAM_FILE } from "./admin/target.ts";
+import { ensureDemoAccount } from "./local/demo.ts";
 import { startDynamoDbLocal, type DynamoDbLocal } from "./local/dynamodb-local.ts";
 import { startLocalGateway } from "./local/gateway.ts";
 
-const GOOGLE_BASE_URL = "https://generativelanguage.googleapis.com";
 const stops: Array<() => Promise<void>> = [];
 
 async function main(): Promise<void> {
+  mkdirSync(LOCAL_DIR, { recursive: true });
   const port = Number(process.env.PORT ?? 8787);
   const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT ?? (await startEmbeddedDynamoDb()).endpoint;
+  // The admin CLI finds this gateway's DynamoDB and upstream list through these.
+  writeFileSync(LOCAL_RUNTIME_FILE, JSON.stringify({ dynamodbEndpoint, port }));
+  stops.push(async () => rmSync(LOCAL_RUNTIME_FILE, { force: true }));
+  process.env.GATEWAY_UPSTREAM_FILE ??= LOCAL_UPSTREAM_FILE;
 
   let geminiBaseUrl = process.env.GEMINI_BASE_URL ?? GOOGLE_BASE_URL;
   let geminiApiKeys = (process.env.GEMINI_API_KEY ?? "").split(",").map((key) => key.trim()).filter(Boolean);
-  if (geminiApiKeys.length === 0) {
+  const fileAccounts = await readAccountsFile(process.env.GATEWAY_UPSTREAM_FILE);
+  if (geminiApiKeys.length === 0 && fileAccounts.length === 0) {
     const { startFakeGemini } = await import("../test/fake-gemini/server.ts");
     const fake = await startFakeGemini();
     stops.push(() => fake.close());
@@ -28,13 +37,16 @@ async function main(): Promise<void> {
     geminiApiKeys = ["fake-google-key"];
     console.log(`upstream   FAKE Gemini at ${fake.url} (no GEMINI_API_KEY set; replies are simulated, nothing reaches Google)`);
   } else {
-    console.log(`upstream   ${geminiBaseUrl} with ${geminiApiKeys.length} API key(s)`);
+    const count = geminiApiKeys.length + fileAccounts.length;
+    console.log(`upstream   ${count} Google account(s): GEMINI_API_KEY and ${process.env.GATEWAY_UPSTREAM_FILE}`);
   }
 
   const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys });
   stops.push(() => gateway.close());
-  console.log(`gateway    ${gateway.url}  (chat: /v1/..., native Gemini: /v1beta/... and /v1/gemini/v1beta/...)`);
-  console.log(`try        curl ${gateway.url}/v1/models`);
+  const { demo, created } = await ensureDemoAccount(join(LOCAL_DIR, "demo.json"));
+  console.log(`gateway    ${gateway.url}  (OpenAI: /v1/...; native Gemini: /v1beta/..., /v1/gemini/...)`);
+  console.log(`demo key   ${demo.key}  (account ${demo.accountId}${created ? ", just created with 10,000,000 credits" : ""}; kept in .local/demo.json)`);
+  console.log(`try        curl ${gateway.url}/v1/credits -H "Authorization: Bearer ${demo.key}"`);
   console.log("Ctrl-C stops everything started here.");
 }
 

@@ -1,4 +1,6 @@
-import { CfnOutput, RemovalPolicy, SecretValue, Stack, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Validations } from "aws-cdk-lib";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import type { CfnElement, StackProps } from "aws-cdk-lib";
 import { AttributeType, Billing, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import type { Attribute } from "aws-cdk-lib/aws-dynamodb";
@@ -41,6 +43,8 @@ export class GatewayStack extends Stack {
   readonly chatFunction: GatewayFunction;
   /** Serves Google's native `/v1beta/models/{model}:…` routes. */
   readonly geminiFunction: GatewayFunction;
+  /** Refunds holds left by requests whose function died, every five minutes. */
+  readonly sweeperFunction: GatewayFunction;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -67,6 +71,7 @@ export class GatewayStack extends Stack {
 
     this.chatFunction = this.apiFunction("ChatFunction", "lambda/handlers/chat.ts", "ChatUrl");
     this.geminiFunction = this.apiFunction("GeminiFunction", "lambda/handlers/gemini.ts", "GeminiUrl");
+    this.sweeperFunction = this.sweeper();
 
     for (const table of TABLES) {
       new CfnOutput(this, `${pascalCase(table.id)}TableName`, {
@@ -101,6 +106,26 @@ export class GatewayStack extends Stack {
     const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.RESPONSE_STREAM });
     new CfnOutput(this, urlOutputId, { description: `${id} URL (response streaming)`, value: url.url });
 
+    this.acknowledgeFunctionFindings(fn);
+    return fn;
+  }
+
+  /** The hold sweeper: reads and settles tasks and balances, touches no keys and no secret. */
+  private sweeper(): GatewayFunction {
+    const fn = new GatewayFunction(this, "SweeperFunction", {
+      entry: "lambda/handlers/sweeper.ts",
+      environment: this.tableEnvironment(),
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      description: "Refunds credit holds of requests whose function died",
+    });
+    this.tables.credits.grantReadWriteData(fn);
+    this.tables.tasks.grantReadWriteData(fn);
+    new Rule(this, "SweeperSchedule", {
+      description: "Refund abandoned credit holds",
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
+    });
     this.acknowledgeFunctionFindings(fn);
     return fn;
   }

@@ -93,27 +93,31 @@ interface AwsLambdaGlobal {
   HttpResponseStream: { from(stream: LocalResponseStream, prelude: Prelude): LocalResponseStream };
 }
 
-/** Installs the global unless a real Lambda runtime already did. */
+/**
+ * Installs the global unless a real Lambda runtime already did. The AWS SDK creates an empty
+ * `awslambda` object of its own when it loads, so the members are filled in, not the object.
+ */
 export function installAwsLambdaShim(): void {
-  const scope = globalThis as unknown as { awslambda?: AwsLambdaGlobal };
-  if (scope.awslambda) return;
-  scope.awslambda = {
-    streamifyResponse(handler) {
+  const scope = globalThis as unknown as { awslambda?: Partial<AwsLambdaGlobal> };
+  const existing = scope.awslambda ?? {};
+  if (typeof existing.streamifyResponse === "function") return;
+  scope.awslambda = Object.assign(existing, {
+    streamifyResponse<T extends object>(handler: T): T {
       Object.defineProperty(handler, STREAMING_HANDLER, { value: "response" });
       return handler;
     },
     HttpResponseStream: {
-      from(stream, prelude) {
+      from(stream: LocalResponseStream, prelude: Prelude) {
         stream.setContentType(PRELUDE_CONTENT_TYPE);
         const encoded = JSON.stringify(prelude);
-        stream.beforeFirstWrite = (write) => {
+        stream.beforeFirstWrite = (write: WriteRaw) => {
           write(encoded);
           write(new Uint8Array(PRELUDE_DELIMITER.length));
         };
         return stream;
       },
     },
-  };
+  });
 }
 
 installAwsLambdaShim();

@@ -224,3 +224,31 @@ test("cdk-nag AwsSolutions checks pass with every finding acknowledged", () => {
 
   expect(() => app.synth()).not.toThrow();
 });
+
+describe("the hold sweeper", () => {
+  test("runs every five minutes on an EventBridge schedule", () => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(5 minutes)",
+      Targets: [Match.objectLike({ Arn: arnOf(stack.sweeperFunction) })],
+    });
+  });
+
+  test("has no URL and touches neither the keys table nor the secret", () => {
+    const urls = template.findResources("AWS::Lambda::Url");
+    expect(Object.values(urls).map((url) => JSON.stringify(url))).not.toContainEqual(expect.stringContaining(logicalId(stack.sweeperFunction)));
+    const statements = policyStatements().filter(({ roles }) => roles.some((role) => role.includes("SweeperFunction")));
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { statement } of statements) {
+      expect(mentions(statement, stack.tables.keys)).toBe(false);
+      expect(mentions(statement, stack.upstreamSecret)).toBe(false);
+    }
+  });
+
+  test("can settle tasks and balances", () => {
+    const statements = policyStatements().filter(({ roles }) => roles.some((role) => role.includes("SweeperFunction")));
+    for (const table of [stack.tables.credits, stack.tables.tasks]) {
+      const actions = statements.filter(({ statement }) => mentions(statement, table)).flatMap(({ statement }) => actionsOf(statement));
+      expect(actions).toEqual(expect.arrayContaining(["dynamodb:UpdateItem", "dynamodb:Query"]));
+    }
+  });
+});

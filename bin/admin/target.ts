@@ -1,0 +1,52 @@
+/**
+ * Where the admin CLI writes: the local runner's DynamoDB and upstream file by default, or a
+ * deployed stack's tables and secret, found from its CloudFormation outputs.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { TABLES, UPSTREAM_SECRET_ENV } from "../../lambda/store/schema.ts";
+import { DYNAMODB_ENDPOINT_ENV } from "../../lambda/store/client.ts";
+import { readAccountsFile, readSecretAccounts, writeAccountsFile, writeSecretAccounts } from "../../lambda/upstream/sources.ts";
+import type { UpstreamAccount } from "../../lambda/upstream/accounts.ts";
+import { AdminError } from "./operations.ts";
+
+export const LOCAL_DIR = join(import.meta.dirname, "..", "..", ".local");
+/** Written by `npm start`, so the CLI finds the DynamoDB Local it started. */
+export const LOCAL_RUNTIME_FILE = join(LOCAL_DIR, "runtime.json");
+export const LOCAL_UPSTREAM_FILE = join(LOCAL_DIR, "upstream.json");
+
+export interface UpstreamStore {
+  readonly where: string;
+  read(): Promise<UpstreamAccount[]>;
+  write(accounts: readonly UpstreamAccount[]): Promise<void>;
+}
+
+/** Points the store modules at the target's tables and returns its upstream account store. */
+export async function useTarget(stackName: string | undefined): Promise<UpstreamStore> {
+  if (stackName) return useStack(stackName);
+  if (!process.env[DYNAMODB_ENDPOINT_ENV]) {
+    if (!existsSync(LOCAL_RUNTIME_FILE)) {
+      throw new AdminError("no local gateway found: start it with `npm start`, set DYNAMODB_ENDPOINT, or pass --stack NAME");
+    }
+    const runtime = JSON.parse(readFileSync(LOCAL_RUNTIME_FILE, "utf8")) as { dynamodbEndpoint: string };
+    process.env[DYNAMODB_ENDPOINT_ENV] = runtime.dynamodbEndpoint;
+  }
+  const file = process.env.GATEWAY_UPSTREAM_FILE ?? LOCAL_UPSTREAM_FILE;
+  return { where: file, read: () => readAccountsFile(file), write: (accounts) => writeAccountsFile(file, accounts) };
+}
+
+async function useStack(stackName: string): Promise<UpstreamStore> {
+  const { Stacks } = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
+  const outputs = new Map((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
+  for (const table of TABLES) {
+    const name = outputs.get(`${table.id.charAt(0).toUpperCase()}${table.id.slice(1)}TableName`);
+    if (!name) throw new AdminError(`stack ${stackName} has no output for the ${table.id} table; is it a gemini-gateway stack?`);
+    process.env[table.envVar] = name;
+  }
+  const arn = outputs.get("UpstreamSecretArn");
+  if (!arn) throw new AdminError(`stack ${stackName} has no UpstreamSecretArn output`);
+  process.env[UPSTREAM_SECRET_ENV] = arn;
+  delete process.env[DYNAMODB_ENDPOINT_ENV];
+  return { where: `secret ${arn}`, read: () => readSecretAccounts(arn), write: (accounts) => writeSecretAccounts(arn, accounts) };
+}

@@ -1,0 +1,27 @@
+/**
+ * Picks where the accounts come from: the deployed secret when `UPSTREAM_SECRET_ARN` is set,
+ * otherwise `GEMINI_API_KEY` and the local account file.
+ */
+import { UPSTREAM_SECRET_ENV } from "../store/schema.ts";
+import { GOOGLE_BASE_URL } from "./accounts.ts";
+import type { AccountSource } from "./accounts.ts";
+import { UPSTREAM_FILE_ENV, localSource } from "./local-source.ts";
+import { secretsManagerSource } from "./secret-source.ts";
+
+export { localSource, readAccountsFile, writeAccountsFile, UPSTREAM_FILE_ENV } from "./local-source.ts";
+export { readSecretAccounts, secretsManagerSource, writeSecretAccounts } from "./secret-source.ts";
+
+/**
+ * The account source this environment configures. Accounts without a `baseUrl` use
+ * `GEMINI_BASE_URL`, else Google's host.
+ *
+ * @example
+ * accountSourceFromEnv({ GEMINI_API_KEY: "AIza1,AIza2" }); // local: accounts env-1 and env-2
+ * accountSourceFromEnv({ UPSTREAM_SECRET_ARN: "arn:aws:secretsmanager:…" }); // the deployed secret
+ */
+export function accountSourceFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): AccountSource {
+  const baseUrl = env.GEMINI_BASE_URL?.trim() || GOOGLE_BASE_URL;
+  const arn = env[UPSTREAM_SECRET_ENV]?.trim();
+  if (arn !== undefined && arn !== "") return secretsManagerSource(arn, { defaultBaseUrl: baseUrl });
+  return localSource({ apiKeys: env.GEMINI_API_KEY ?? "", baseUrl, file: env[UPSTREAM_FILE_ENV] });
+}
