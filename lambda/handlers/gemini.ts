@@ -1,5 +1,6 @@
 import type { GatewayRoute } from "../middleware/types.ts";
 import { createGatewayFunction } from "./gateway-function.ts";
+import { getCredits, getTaskRecord } from "./routes/account.ts";
 import { getGoogleModel, listGoogleModels } from "./routes/models.ts";
 
 /**
@@ -8,10 +9,15 @@ import { getGoogleModel, listGoogleModels } from "./routes/models.ts";
  */
 export const GEMINI_BASES = ["/v1beta", "/v1", "/v1/gemini/v1beta", "/v1/gemini/v1"];
 
-const routes: GatewayRoute[] = GEMINI_BASES.flatMap((base) => [
-  { method: "GET", path: `${base}/models`, handle: listGoogleModels, public: true },
-  { method: "GET", path: `${base}/models/{model+}`, handle: getGoogleModel, public: true },
-]);
+const routes: GatewayRoute[] = [
+  ...GEMINI_BASES.flatMap((base) => [
+    { method: "GET", path: `${base}/models`, handle: listGoogleModels, public: true },
+    { method: "GET", path: `${base}/models/{model+}`, handle: getGoogleModel, public: true },
+  ]),
+  // So a customer using only this URL can still see its balance and reconcile its bill.
+  { method: "GET", path: "/v1/credits", handle: getCredits },
+  { method: "GET", path: "/v1/tasks/{id}", handle: getTaskRecord },
+];
 
 /** The native Gemini function URL, for Google's own SDKs. */
 export const handler = createGatewayFunction({ dialect: "google", routes });
