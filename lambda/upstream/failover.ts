@@ -63,7 +63,12 @@ export async function openStream(call: UpstreamCall, deps: FailoverDeps = {}): P
     const chunks = await client.streamGenerateContent(request);
     const first = await chunks.next();
     if (first.done === true) throw new UpstreamStreamError("Google ended the stream before its first chunk.");
-    return { first: asChunk(first.value), chunks };
+    try {
+      return { first: asChunk(first.value), chunks };
+    } catch (error) {
+      await chunks.return();
+      throw error;
+    }
   });
   return { account: account.name, first: value.first, rest: rest(value.chunks, account, pool, now), attempts };
 }

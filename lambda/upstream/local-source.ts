@@ -104,5 +104,6 @@ async function fileVersion(path: string): Promise<string> {
 }
 
 function isMissing(error: unknown): boolean {
-  return error instanceof Error && (error as Error & { code?: unknown }).code === "ENOENT";
+  // Structural: fs errors may come from another realm (jest's sandbox).
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ENOENT";
 }

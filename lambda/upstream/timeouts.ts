@@ -94,16 +94,19 @@ function networkError(error: unknown): UpstreamNetworkError {
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return new UpstreamNetworkError("timeout", `Google did not answer in time (${code}).`, { cause: error });
   }
-  if ((code !== undefined && RESET_CODES.has(code)) || (error instanceof Error && error.message === "terminated")) {
+  if ((code !== undefined && RESET_CODES.has(code)) || (error as { message?: unknown } | null)?.message === "terminated") {
     return new UpstreamNetworkError("reset", `The connection to Google was cut${code === undefined ? "" : ` (${code})`}.`, { cause: error });
   }
   return new UpstreamNetworkError("connect", `Could not reach Google${code === undefined ? "" : ` (${code})`}.`, { cause: error });
 }
 
+// Structural, not `instanceof Error`: undici's errors may come from another realm (jest's sandbox).
 function errorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
-    const code = (current as Error & { code?: unknown }).code;
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
     if (typeof code === "string") return code;
+    current = cause;
   }
   return undefined;
 }
