@@ -43,6 +43,10 @@ async function main(): Promise<void> {
 
   const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys });
   stops.push(() => gateway.close());
+  // In AWS an EventBridge schedule runs the sweeper; here a timer does.
+  const { sweepAbandonedHolds } = await import("../lambda/middleware/sweep.ts");
+  const sweeper = setInterval(() => void sweepAbandonedHolds({ now: Date.now() }).catch(() => undefined), 60_000);
+  stops.push(async () => clearInterval(sweeper));
   const { demo, created } = await ensureDemoAccount(join(LOCAL_DIR, "demo.json"));
   console.log(`gateway    ${gateway.url}  (OpenAI: /v1/...; native Gemini: /v1beta/..., /v1/gemini/...)`);
   console.log(`demo key   ${demo.key}  (account ${demo.accountId}${created ? ", just created with 10,000,000 credits" : ""}; kept in .local/demo.json)`);

@@ -1,5 +1,6 @@
 import { createGatewayFunction } from "./gateway-function.ts";
 import { getCredits, getTaskRecord } from "./routes/account.ts";
+import { createChatCompletion } from "./routes/chat-completions.ts";
 import { getModel, listModels } from "./routes/models.ts";
 
 /** The OpenAI-compatible function URL. */
@@ -8,6 +9,7 @@ export const handler = createGatewayFunction({
   routes: [
     { method: "GET", path: "/v1/models", handle: listModels, public: true },
     { method: "GET", path: "/v1/models/{model+}", handle: getModel, public: true },
+    { method: "POST", path: "/v1/chat/completions", handle: createChatCompletion },
     { method: "GET", path: "/v1/credits", handle: getCredits },
     { method: "GET", path: "/v1/tasks/{id}", handle: getTaskRecord },
   ],

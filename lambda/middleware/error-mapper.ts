@@ -24,9 +24,13 @@ export function errorMapper(dialect: ErrorDialect): GatewayMiddleware {
   };
 }
 
-/** Logs the error's class and stack frames only: a message can quote request content. */
+/**
+ * Logs the error's class and stack frames; the message only for AWS SDK errors, which describe the
+ * call, not the request's content. Any other message could quote a prompt.
+ */
 function logUnexpected(requestId: string, error: unknown): void {
   const name = error instanceof Error ? error.name : typeof error;
   const frames = error instanceof Error ? (error.stack ?? "").split("\n").slice(1).map((line) => line.trim()) : [];
-  console.error(JSON.stringify({ level: "error", msg: "unhandled error", requestId, error: name, frames }));
+  const message = error instanceof Error && "$metadata" in error ? error.message : undefined;
+  console.error(JSON.stringify({ level: "error", msg: "unhandled error", requestId, error: name, message, frames }));
 }

@@ -155,13 +155,14 @@ export async function settle(settlement: Settlement): Promise<{ settled: boolean
         Key: { taskId: task.taskId },
         UpdateExpression:
           "SET #status = :status, charge = :charge, refund = :release, settledAt = :now" +
-          (settlement.usage ? ", usage = :usage" : "") +
+          (settlement.usage ? ", #usage = :usage" : "") +
           (settlement.upstreamAccount ? ", upstreamAccount = :upstream" : "") +
           (settlement.errorCode ? ", errorCode = :errorCode" : "") +
           (settlement.priced > task.hold ? ", overage = :overage" : "") +
           " REMOVE heldShard",
         ConditionExpression: "#status = :held",
-        ExpressionAttributeNames: { "#status": "status" },
+        // USAGE is one of DynamoDB's reserved words.
+        ExpressionAttributeNames: { "#status": "status", ...(settlement.usage && { "#usage": "usage" }) },
         ExpressionAttributeValues: {
           ":status": settlement.status,
           ":held": "held",

@@ -141,6 +141,8 @@ export interface Candidate {
   finishMessage?: string;
   index?: number;
   safetyRatings?: SafetyRating[];
+  /** Present when Google Search grounded the answer; each executed query is billed. */
+  groundingMetadata?: { webSearchQueries?: string[] } & Record<string, unknown>;
 }
 
 export interface ModalityTokenCount {
