@@ -1,6 +1,8 @@
 export type Fault =
   | { kind: "status"; status: number; message?: string }
   | { kind: "delay"; ms: number }
+  // Holds the request until the promise settles, so a test decides exactly when Google answers.
+  | { kind: "gate"; open: Promise<void> }
   | { kind: "cut"; afterChunks: number }
   | { kind: "reset" };
 

@@ -107,6 +107,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, state: S
     const fault = state.faults.take({ apiKey, model: route.model, action: route.action });
     if (fault?.kind === "status") throw new GoogleError(fault.status, fault.message);
     if (fault?.kind === "delay") await state.sleep(fault.ms);
+    if (fault?.kind === "gate") await fault.open;
     if (fault?.kind === "reset") {
       req.socket.resetAndDestroy();
       return;

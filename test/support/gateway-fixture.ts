@@ -1,0 +1,58 @@
+import OpenAI from "openai";
+import { issueKey, openAccount, type KeySettings } from "../../bin/admin/operations.ts";
+import type { LocalGateway } from "../../bin/local/gateway.ts";
+import { getAccount } from "../../lambda/store/accounts.ts";
+import { getTask, type TaskRecord } from "../../lambda/store/tasks.ts";
+import { startFakeGemini, type FakeGemini } from "../fake-gemini/server.ts";
+import { startTestGateway } from "./local-gateway.ts";
+
+export const UPSTREAM_KEYS = ["fake-google-key-a", "fake-google-key-b"] as const;
+
+export interface GatewayFixture {
+  gateway: LocalGateway;
+  fake: FakeGemini;
+  close(): Promise<void>;
+}
+
+/** The gateway on DynamoDB Local, with a fake Google that knows two upstream accounts. */
+export async function startGatewayWithFakeGoogle(): Promise<GatewayFixture> {
+  const fake = await startFakeGemini({ apiKeys: UPSTREAM_KEYS });
+  const gateway = await startTestGateway({ geminiBaseUrl: fake.url, geminiApiKeys: UPSTREAM_KEYS });
+  return {
+    gateway,
+    fake,
+    close: async () => {
+      await gateway.close();
+      await fake.close();
+    },
+  };
+}
+
+export interface Customer {
+  key: string;
+  keyId: string;
+  accountId: string;
+  openai: OpenAI;
+}
+
+export async function newCustomer(gateway: LocalGateway, credits: number, settings: KeySettings = {}): Promise<Customer> {
+  const account = await openAccount("fixture", credits);
+  const { key, record } = await issueKey(account.accountId, settings);
+  return { key, keyId: record.keyId, accountId: account.accountId, openai: new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 }) };
+}
+
+export async function balanceOf(accountId: string) {
+  const account = await getAccount(accountId);
+  return { available: account?.available, held: account?.held, charged: account?.charged };
+}
+
+/** A task once it has left `held` (settlement may finish just after the response). */
+export async function settledTask(taskId: string, timeoutMs = 5_000): Promise<TaskRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const task = await getTask(taskId);
+    if (task && task.status !== "held") return task;
+    if (Date.now() > deadline) throw new Error(`task ${taskId} is still ${task?.status ?? "missing"}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
