@@ -5,6 +5,8 @@
  *   DYNAMODB_ENDPOINT  use this DynamoDB instead of starting DynamoDB Local (data kept in .local/)
  *   GEMINI_API_KEY     one Google key or a comma-separated list; without it a fake Gemini answers
  *   GEMINI_BASE_URL    Google's host, or any server speaking its API
+ *   GATEWAY_TABLE_PREFIX  table names' prefix (default gemini-gateway), to run several gateways on one DynamoDB
+ *   GATEWAY_LOCAL_DIR  where local state lives (default .local/)
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
     console.log(`upstream   ${count} Google account(s): GEMINI_API_KEY and ${process.env.GATEWAY_UPSTREAM_FILE}`);
   }
 
-  const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys });
+  const tablePrefix = process.env.GATEWAY_TABLE_PREFIX;
+  const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys, tablePrefix });
   stops.push(() => gateway.close());
   // In AWS an EventBridge schedule runs the sweeper; here a timer does.
   const { sweepAbandonedHolds } = await import("../lambda/middleware/sweep.ts");
@@ -55,11 +58,11 @@ async function main(): Promise<void> {
 }
 
 async function startEmbeddedDynamoDb(): Promise<DynamoDbLocal> {
-  const dbPath = join(import.meta.dirname, "..", ".local", "dynamodb");
+  const dbPath = join(LOCAL_DIR, "dynamodb");
   mkdirSync(dbPath, { recursive: true });
   const db = await startDynamoDbLocal({ dbPath });
   stops.push(() => db.stop());
-  console.log(`dynamodb   DynamoDB Local at ${db.endpoint} (data in .local/dynamodb)`);
+  console.log(`dynamodb   DynamoDB Local at ${db.endpoint} (data in ${dbPath})`);
   return db;
 }
 

@@ -11,7 +11,8 @@ import { readAccountsFile, readSecretAccounts, writeAccountsFile, writeSecretAcc
 import type { UpstreamAccount } from "../../lambda/upstream/accounts.ts";
 import { AdminError } from "./operations.ts";
 
-export const LOCAL_DIR = join(import.meta.dirname, "..", "..", ".local");
+/** `GATEWAY_LOCAL_DIR` moves it, so tests and several local gateways can keep their state apart. */
+export const LOCAL_DIR = process.env.GATEWAY_LOCAL_DIR ?? join(import.meta.dirname, "..", "..", ".local");
 /** Written by `npm start`, so the CLI finds the DynamoDB Local it started. */
 export const LOCAL_RUNTIME_FILE = join(LOCAL_DIR, "runtime.json");
 export const LOCAL_UPSTREAM_FILE = join(LOCAL_DIR, "upstream.json");

@@ -51,7 +51,7 @@ describe("chat completions through the official openai SDK", () => {
     expect(text.length).toBeGreaterThan(200);
     const usageChunk = chunks.at(-1);
     expect(usageChunk?.choices).toEqual([]);
-    const credits = (usageChunk?.usage as { credits: number }).credits;
+    const credits = (usageChunk?.usage as unknown as { credits: number }).credits;
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe("stop");
     expect(await settledTask(chunks[0]!.id)).toMatchObject({ status: "settled", stream: true, charge: credits });
   });

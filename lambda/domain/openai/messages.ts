@@ -17,6 +17,8 @@
  *   `functionResponse.id`, so Gemini's own ids (which we return as the OpenAI ids) round-trip exactly.
  * - Tool output is sent as the text it is, under `output` (Google's convention), never re-parsed.
  * - Empty arguments (`""`) mean `{}`; anything else must be a JSON object.
+ * - Replayed reasoning text (`reasoning_content`, `reasoning`, `reasoning.text` details) is not sent:
+ *   Gemini takes no thought summaries as input; only the signatures matter.
  * - Empty assistant messages are skipped; an empty user message is a 400 (Gemini rejects empty text).
  * - A conversation of only system/developer messages is sent as one user content instead, since
  *   Gemini needs at least one content and OpenAI answers such requests.

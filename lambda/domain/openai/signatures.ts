@@ -58,7 +58,13 @@ export function signatureFromExtra(holder: JsonObject, path: string): string | u
   return checkSignature(optionalString(google.thought_signature, signaturePath), signaturePath);
 }
 
-/** Gemini's signatures, from an assistant message's `reasoning_details`, keyed by tool call id (`""` for none). */
+/**
+ * Gemini's signatures from an assistant message's `reasoning_details`, keyed by tool call id (`""` for none).
+ *
+ * @example
+ * signaturesFromReasoningDetails({ reasoning_details: [{ type: "reasoning.encrypted", data: "CiQB", id: "fc_1" }] }, "messages[1]")
+ * // Map { "fc_1" => "CiQB" }
+ */
 export function signaturesFromReasoningDetails(message: JsonObject, path: string): Map<string, string> {
   const found = new Map<string, string>();
   if (message.reasoning_details === undefined || message.reasoning_details === null) return found;
@@ -78,6 +84,10 @@ export function signaturesFromReasoningDetails(message: JsonObject, path: string
 /**
  * Puts the message-level signature back: on the last text part, or else on the first unsigned call.
  * Parts are changed in place; they were built for this message only.
+ *
+ * @example
+ * const parts = [{ text: "Hi" }];
+ * placeTextSignature(parts, "CpoI"); // parts: [{ text: "Hi", thoughtSignature: "CpoI" }]
  */
 export function placeTextSignature(parts: Part[], signature: string | undefined): void {
   if (signature === undefined) return;

@@ -13,6 +13,16 @@
  * - `usage.credits`: the whole credits charged for the request (1 credit = US$0.000001), when known.
  */
 
+/** What every object of one completion shares. */
+export interface CompletionContext {
+  /** Our task id, the same on every chunk. */
+  id: string;
+  /** Unix seconds, the same on every chunk. */
+  created: number;
+  /** The model name the client asked for, echoed back. */
+  model: string;
+}
+
 /** The `format` OpenRouter gives Gemini reasoning details; replayed details in other formats are ignored. */
 export const GEMINI_REASONING_FORMAT = "google-gemini-v1";
 

@@ -22,6 +22,7 @@ export function fail(path: string, problem: string): never {
   throw new InvalidRequestError(`\`${path}\` ${problem}`);
 }
 
+/** A JSON object (not an array, not null). @example isObject([]) // false */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -32,6 +33,7 @@ export function expectObject(value: unknown, path: string): JsonObject {
   return fail(path, value === undefined || value === null ? "is required" : "must be an object");
 }
 
+/** @example optionalObject(null, "stream_options") // undefined */
 export function optionalObject(value: unknown, path: string): JsonObject | undefined {
   return value === undefined || value === null ? undefined : expectObject(value, path);
 }
@@ -42,6 +44,7 @@ export function expectArray(value: unknown, path: string): readonly unknown[] {
   return fail(path, value === undefined || value === null ? "is required" : "must be an array");
 }
 
+/** @example optionalArray(undefined, "tools") // undefined */
 export function optionalArray(value: unknown, path: string): readonly unknown[] | undefined {
   return value === undefined || value === null ? undefined : expectArray(value, path);
 }
@@ -52,16 +55,22 @@ export function expectString(value: unknown, path: string): string {
   return fail(path, value === undefined || value === null ? "is required" : "must be a string");
 }
 
+/** @example optionalString(7, "user") // throws "`user` must be a string" */
 export function optionalString(value: unknown, path: string): string | undefined {
   return value === undefined || value === null ? undefined : expectString(value, path);
 }
 
-/** A string that must not be empty, such as an id or a name. */
+/**
+ * A string that must not be empty, such as an id or a name.
+ *
+ * @example expectName("", "tools[0].function.name") // throws "`tools[0].function.name` must not be empty"
+ */
 export function expectName(value: unknown, path: string): string {
   const text = expectString(value, path);
   return text.length > 0 ? text : fail(path, "must not be empty");
 }
 
+/** @example optionalBoolean("yes", "stream") // throws "`stream` must be true or false" */
 export function optionalBoolean(value: unknown, path: string): boolean | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === "boolean" ? value : fail(path, "must be true or false");
@@ -94,7 +103,11 @@ export function expectOneOf<T extends string>(value: unknown, path: string, allo
   return found ?? fail(path, `must be one of ${allowed.map((name) => `"${name}"`).join(", ")}; got "${text}"`);
 }
 
-/** Keeps only the defined entries, so golden outputs never carry `key: undefined`. */
+/**
+ * Keeps only the defined entries, so outputs never carry `key: undefined`.
+ *
+ * @example definedOnly({ topP: undefined, seed: 1 }) // { seed: 1 }
+ */
 export function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }
