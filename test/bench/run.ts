@@ -1,0 +1,166 @@
+/**
+ * `npm run bench`: what the gateway costs on top of calling (fake) Google directly, on this machine,
+ * in one run. The gateway runs as `npm start` does, in its own process, on DynamoDB Local; the fake
+ * Google and the load generator share this process. Prints a Markdown report.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { issueKey, openAccount } from "../../bin/admin/operations.ts";
+import { startDynamoDbLocal } from "../../bin/local/dynamodb-local.ts";
+import { newRequestId } from "../../lambda/domain/ids.ts";
+import { documentClient } from "../../lambda/store/client.ts";
+import { admit, settle } from "../../lambda/store/ledger.ts";
+import { ensureTables, tableEnvironment } from "../../lambda/store/tables.ts";
+import { startFakeGemini } from "../fake-gemini/server.ts";
+import { ms, percentile, runLoad, timedRequest, type Timing } from "./measure.ts";
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+const GOOGLE_KEY = "bench-google-key";
+const prefix = "bench";
+
+const db = await startDynamoDbLocal();
+process.env.DYNAMODB_ENDPOINT = db.endpoint;
+Object.assign(process.env, tableEnvironment(prefix));
+await ensureTables(documentClient(db.endpoint), prefix);
+const fake = await startFakeGemini({ apiKeys: [GOOGLE_KEY] });
+const slowFake = await startFakeGemini({ apiKeys: [GOOGLE_KEY], chunkDelayMs: 10 });
+const gateway = await startGatewayProcess(fake.url);
+const slowGateway = await startGatewayProcess(slowFake.url);
+const account = await openAccount("bench", 1_000_000_000_000);
+const { key } = await issueKey(account.accountId, { name: "bench" });
+
+const chatBody = (stream: boolean, prompt = "Say hello") =>
+  JSON.stringify({ model: "gemini-3-flash", messages: [{ role: "user", content: prompt }], max_tokens: 1_000, stream });
+const nativeBody = (prompt = "Say hello") => JSON.stringify({ contents: [{ role: "user", parts: [{ text: prompt }] }], generationConfig: { maxOutputTokens: 1_000 } });
+const json = { "content-type": "application/json" };
+const viaGateway = { ...json, authorization: `Bearer ${key}` };
+const direct = { ...json, "x-goog-api-key": GOOGLE_KEY };
+
+const scenarios: Array<[string, (base: string) => Promise<Timing>, (base: string) => Promise<Timing>]> = [
+  [
+    "chat, not streamed",
+    (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash-preview:generateContent`, { method: "POST", headers: direct, body: nativeBody() }),
+    (base) => timedRequest(`${base}/v1/chat/completions`, { method: "POST", headers: viaGateway, body: chatBody(false) }),
+  ],
+  [
+    "chat, streamed",
+    (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse`, { method: "POST", headers: direct, body: nativeBody() }),
+    (base) => timedRequest(`${base}/v1/chat/completions`, { method: "POST", headers: viaGateway, body: chatBody(true) }),
+  ],
+  [
+    "native, not streamed",
+    (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash-preview:generateContent`, { method: "POST", headers: direct, body: nativeBody() }),
+    (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash:generateContent`, { method: "POST", headers: { ...json, "x-goog-api-key": key }, body: nativeBody() }),
+  ],
+  [
+    "native, streamed",
+    (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse`, { method: "POST", headers: direct, body: nativeBody() }),
+    (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash:streamGenerateContent?alt=sse`, { method: "POST", headers: { ...json, "x-goog-api-key": key }, body: nativeBody() }),
+  ],
+];
+
+const lines: string[] = [];
+const say = (line = "") => {
+  lines.push(line);
+  console.log(line);
+};
+
+say(`### Latency, one request at a time (${SAMPLES} samples each, ms)`);
+say();
+say("| request | direct p50 | direct p99 | gateway p50 | gateway p99 | added p50 | added p99 | gateway first byte p50 |");
+say("|---|---|---|---|---|---|---|---|");
+for (const [name, straight, through] of scenarios) {
+  const probe = await through(gateway.url);
+  if (probe.status !== 200) {
+    say(`| ${name} | — | — | — | — | — | — | (route answered ${probe.status}) |`);
+    continue;
+  }
+  await runLoad(20, 1, () => straight(fake.url));
+  await runLoad(20, 1, () => through(gateway.url));
+  const base = (await runLoad(SAMPLES, 1, () => straight(fake.url))).timings;
+  const ours = (await runLoad(SAMPLES, 1, () => through(gateway.url))).timings;
+  const p = (timings: Timing[], q: number) => percentile(timings.map((t) => t.totalMs), q);
+  say(
+    `| ${name} | ${ms(p(base, 50))} | ${ms(p(base, 99))} | ${ms(p(ours, 50))} | ${ms(p(ours, 99))} | ${ms(p(ours, 50) - p(base, 50))} | ${ms(p(ours, 99) - p(base, 99))} | ${ms(percentile(ours.map((t) => t.firstChunkMs), 50))} |`,
+  );
+}
+
+say();
+say("### DynamoDB Local round trips inside that added time (ms)");
+say();
+const cycles: number[] = [];
+for (let i = 0; i < SAMPLES; i++) {
+  const start = performance.now();
+  const task = { taskId: newRequestId(), accountId: account.accountId, keyId: "bench-direct", model: "gemini-3-flash", upstreamModel: "gemini-3-flash-preview", route: "chat" as const, stream: false };
+  const outcome = await admit({ task, hold: 10, spendLimits: {}, now: Date.now() });
+  if (outcome.admitted) await settle({ task: { ...task, hold: 10, windows: outcome.windows.map((w) => w.sk) }, status: "settled", priced: 5, now: Date.now() });
+  cycles.push(performance.now() - start);
+}
+say(`admission + settlement transactions, measured alone: p50 ${ms(percentile(cycles, 50))}, p99 ${ms(percentile(cycles, 99))}`);
+
+say();
+say("### Throughput through the gateway (chat, not streamed)");
+say();
+say("| concurrency | requests | requests/s | p50 ms | p99 ms | errors |");
+say("|---|---|---|---|---|---|");
+for (const concurrency of [1, 8, 32]) {
+  const count = Math.max(SAMPLES, concurrency * 20);
+  const { timings, seconds } = await runLoad(count, concurrency, () =>
+    timedRequest(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: viaGateway, body: chatBody(false) }),
+  );
+  const totals = timings.map((t) => t.totalMs);
+  say(`| ${concurrency} | ${count} | ${(count / seconds).toFixed(0)} | ${ms(percentile(totals, 50))} | ${ms(percentile(totals, 99))} | ${timings.filter((t) => t.status !== 200).length} |`);
+}
+
+say();
+say("### Streaming passes chunks through as they come (upstream sends 41 chunks 10 ms apart)");
+say();
+say("| path | first chunk p50 ms | whole stream p50 ms | chunks the client saw (median) |");
+say("|---|---|---|---|");
+const streamed: Array<[string, () => Promise<Timing>]> = [
+  ["direct to fake Google", () => timedRequest(`${slowFake.url}/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse`, { method: "POST", headers: direct, body: nativeBody("Go [[long]]") })],
+  ["gateway, chat", () => timedRequest(`${slowGateway.url}/v1/chat/completions`, { method: "POST", headers: viaGateway, body: chatBody(true, "Go [[long]]") })],
+  ["gateway, native", () => timedRequest(`${slowGateway.url}/v1beta/models/gemini-3-flash:streamGenerateContent?alt=sse`, { method: "POST", headers: { ...json, "x-goog-api-key": key }, body: nativeBody("Go [[long]]") })],
+];
+for (const [name, request] of streamed) {
+  const { timings } = await runLoad(30, 1, request);
+  if (timings[0]?.status !== 200) continue;
+  say(`| ${name} | ${ms(percentile(timings.map((t) => t.firstChunkMs), 50))} | ${ms(percentile(timings.map((t) => t.totalMs), 50))} | ${percentile(timings.map((t) => t.chunks), 50)} |`);
+}
+
+say();
+say("### Memory of the gateway process");
+say();
+say(`peak resident set ${gateway.peakMb()} MB after ${SAMPLES * 8 + 400}+ requests (Node ${process.version}, one process serving both functions)`);
+
+await gateway.stop();
+await slowGateway.stop();
+await fake.close();
+await slowFake.close();
+await db.stop();
+
+async function startGatewayProcess(upstream: string) {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "..", "..", "bin", "local.ts")], {
+    env: { ...process.env, PORT: "0", GATEWAY_TABLE_PREFIX: prefix, GATEWAY_LOCAL_DIR: mkdtempSync(join(tmpdir(), "gw-bench-")), GEMINI_API_KEY: GOOGLE_KEY, GEMINI_BASE_URL: upstream },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /gateway\s+(http:\/\/\S+)/.exec(output)?.[1];
+      if (found) resolve(found);
+    });
+    child.once("exit", (code) => reject(new Error(`gateway exited with ${code}: ${output}`)));
+  });
+  return {
+    url,
+    peakMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      return (Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024).toFixed(0);
+    },
+    stop: () => new Promise<void>((resolve) => (child.once("exit", () => resolve()), child.kill("SIGTERM"))),
+  };
+}
