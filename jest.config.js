@@ -1,10 +1,10 @@
-// Type checking is a separate `tsc --noEmit` step; swc only strips types, which keeps jest fast.
-const swc = ["@swc/jest", { jsc: { target: "es2023", parser: { syntax: "typescript" } }, module: { type: "es6" } }];
+// Type checking is a separate `tsc --noEmit` step; the transform only strips types, which keeps jest fast.
+const transform = "<rootDir>/test/support/esbuild-transform.cjs";
 
 const common = {
   testEnvironment: "<rootDir>/test/support/node-environment.cjs",
   extensionsToTreatAsEsm: [".ts"],
-  transform: { "^.+\\.ts$": swc },
+  transform: { "^.+\\.ts$": transform },
   // middy registers streaming handlers with the `awslambda` global when a handler module loads.
   setupFiles: ["<rootDir>/test/support/awslambda-global.ts"],
 };

@@ -66,7 +66,8 @@ describe("deterministic replies", () => {
     const response = await generate(fake, { contents: [userText("Something bad [[block]]")] });
 
     expect(response.candidates).toBeUndefined();
-    expect(response.promptFeedback).toMatchObject({ blockReason: "SAFETY", safetyRatings: expect.any(Array) });
+    expect(response.promptFeedback?.blockReason).toBe("SAFETY");
+    expect(Array.isArray(response.promptFeedback?.safetyRatings)).toBe(true);
     expect(response.usageMetadata.totalTokenCount).toBe(response.usageMetadata.promptTokenCount);
   });
 
