@@ -4,6 +4,8 @@ import type { GatewayMiddleware } from "./types.ts";
 
 /** Function URLs already stop at 6 MB; this keeps the same promise wherever the handler runs. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/** Deeper than any real request; hostile nesting would otherwise exhaust the stack of recursive code. */
+export const MAX_BODY_DEPTH = 100;
 
 /** Parses a JSON object body. The parser's own message is not echoed: it quotes the body's text. */
 export function jsonBody(): GatewayMiddleware {
@@ -22,7 +24,22 @@ export function jsonBody(): GatewayMiddleware {
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         throw new InvalidRequestError("Request body must be a JSON object.");
       }
+      if (depthExceeds(parsed, MAX_BODY_DEPTH)) {
+        throw new InvalidRequestError(`Request body is nested more than ${MAX_BODY_DEPTH} levels deep.`);
+      }
       request.context.body = parsed;
     },
   };
+}
+
+/** Walks the parsed body without recursion, so the check itself cannot overflow the stack. */
+function depthExceeds(root: object, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(value)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
 }

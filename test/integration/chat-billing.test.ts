@@ -21,6 +21,11 @@ function holdOf(request: object, maxTokens: number): number {
   return holdFor(findModel(plan.model.id) as ModelSpec, boundPromptTokens(plan.body, plan.model), maxTokens).credits;
 }
 
+/** Built as text: JSON.stringify itself overflows on such depth. */
+function nestedSchema(depth: number): string {
+  return `${'{"type":"object","properties":{"a":'.repeat(depth)}{"type":"string"}${"}}".repeat(depth)}`;
+}
+
 async function failure(promise: Promise<unknown>): Promise<APIError> {
   try {
     await promise;
@@ -133,6 +138,23 @@ describe("requests refused before Google is called, charging nothing", () => {
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ code: "invalid_request", type: "invalid_request_error" });
     expect(error.message).toContain(field);
+    expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000, held: 0, charged: 0 });
+    expect(fixture.fake.requests).toHaveLength(0);
+  });
+
+  test.each([
+    ["a body over 6 MB", () => JSON.stringify({ ...hello, messages: [{ role: "user", content: "x".repeat(7 * 1024 * 1024) }] }), 413],
+    ["hostile nesting", () => `{"model":"gemini-3-flash","messages":[{"role":"user","content":"x"}],"metadata":${"[".repeat(50_000)}${"]".repeat(50_000)}}`, 400],
+    ["a schema nested to overflow a recursive walk", () => `{"model":"gemini-3-flash","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${nestedSchema(20_000)}}}}`, 400],
+  ])("answers %s with a clean 4xx and charges nothing", async (_case, body, status) => {
+    const customer = await newCustomer(fixture.gateway, 1_000);
+    const response = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${customer.key}`, "content-type": "application/json" },
+      body: body(),
+    });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error" } });
     expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000, held: 0, charged: 0 });
     expect(fixture.fake.requests).toHaveLength(0);
   });

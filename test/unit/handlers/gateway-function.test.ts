@@ -84,6 +84,18 @@ describe("the gateway pipeline", () => {
     expect(response.json()).toMatchObject({ error: { message: "Request body must be a JSON object." } });
   });
 
+  test("refuses hostile nesting with a 400 instead of overflowing the stack", async () => {
+    const body = `{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+    const response = await invoke(probe, createFunctionUrlEvent({ method: "POST", path: "/echo", body }));
+    expect(response.status).toBe(400);
+    expect(response.json()).toMatchObject({ error: { message: "Request body is nested more than 100 levels deep." } });
+  });
+
+  test("accepts nesting a real request uses", async () => {
+    const body = `{"a":${"[".repeat(99)}${"]".repeat(99)}}`;
+    expect((await invoke(probe, createFunctionUrlEvent({ method: "POST", path: "/echo", body }))).status).toBe(200);
+  });
+
   test("refuses a body over the function URL limit with a 413", async () => {
     const body = JSON.stringify({ text: "x".repeat(6 * 1024 * 1024) });
     const response = await invoke(probe, createFunctionUrlEvent({ method: "POST", path: "/echo", body }));
