@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { App } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import { GatewayStack } from "../../lib/gateway-stack.ts";
+import type { GatewayFunction } from "../../lib/gateway-function.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+// Inside the repository, so the bundles find the AWS SDK in node_modules as Lambda's runtime provides it.
+const outdir = mkdtempSync(join(ROOT, "cdk.out.test-"));
+let stack: GatewayStack;
+let template: Template;
+
+beforeAll(() => {
+  const app = new App({ outdir });
+  stack = new GatewayStack(app, "BundleCheck", { env: { account: "111111111111", region: "us-east-1" } });
+  template = Template.fromStack(stack);
+  app.synth();
+}, 60_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** The directory esbuild wrote a function's bundle to. */
+function bundleOf(fn: GatewayFunction): string {
+  const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
+  const code = template.toJSON().Resources[logicalId].Properties.Code as { S3Key: string };
+  return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`);
+}
+
+/** Loads a bundle in a fresh Node 24, as Lambda would, and sends it one function URL event. */
+function invokeBundle(dir: string, path: string): Promise<{ prelude: { statusCode: number }; body: string }> {
+  const script = `
+    await import(${JSON.stringify(join(ROOT, "lambda/http/awslambda-shim.ts"))});
+    const { LocalResponseStream } = await import(${JSON.stringify(join(ROOT, "lambda/http/awslambda-shim.ts"))});
+    const { handler } = await import(${JSON.stringify(join(dir, "index.mjs"))});
+    const stream = new LocalResponseStream();
+    const event = { version: "2.0", rawPath: ${JSON.stringify(path)}, rawQueryString: "", headers: {}, isBase64Encoded: false,
+      requestContext: { http: { method: "GET", path: ${JSON.stringify(path)}, sourceIp: "203.0.113.1" }, requestId: "r" } };
+    await handler(event, stream, { getRemainingTimeInMillis: () => 60000 });
+    process.stdout.write(JSON.stringify({ prelude: stream.prelude, body: stream.body }));`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT }, (error, stdout, stderr) =>
+      error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout) as { prelude: { statusCode: number }; body: string }),
+    );
+  });
+}
+
+describe("the deployable bundles", () => {
+  test("the chat function's bundle loads under Node 24 and serves the catalog", async () => {
+    const { prelude, body } = await invokeBundle(bundleOf(stack.chatFunction), "/v1/models");
+    expect(prelude.statusCode).toBe(200);
+    expect(JSON.parse(body)).toMatchObject({ object: "list" });
+  });
+
+  test("the gemini function's bundle loads under Node 24 and serves Google's model list", async () => {
+    const { prelude, body } = await invokeBundle(bundleOf(stack.geminiFunction), "/v1beta/models");
+    expect(prelude.statusCode).toBe(200);
+    expect(JSON.parse(body)).toHaveProperty("models");
+  });
+
+  test("answers an unknown path from the bundle with our envelope, not a crash", async () => {
+    const { prelude, body } = await invokeBundle(bundleOf(stack.chatFunction), "/nope");
+    expect(prelude.statusCode).toBe(404);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: "not_found" } });
+  });
+});
