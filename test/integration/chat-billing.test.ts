@@ -3,7 +3,6 @@ import OpenAI, { APIError, AuthenticationError, BadRequestError, NotFoundError, 
 import { findModel, type ModelSpec } from "../../lambda/domain/catalog.ts";
 import { boundPromptTokens, holdFor } from "../../lambda/domain/holds.ts";
 import { planChatRequest } from "../../lambda/domain/openai/request.ts";
-import { getTask } from "../../lambda/store/tasks.ts";
 import { UPSTREAM_KEYS, balanceOf, newCustomer, settledTask, startGatewayWithFakeGoogle, type GatewayFixture } from "../support/gateway-fixture.ts";
 
 let fixture: GatewayFixture;
@@ -45,6 +44,7 @@ describe("failover and upstream failures", () => {
     expect(completion.choices[0]?.message.content).toBeTruthy();
     expect(fixture.fake.requests.map((request) => request.apiKey)).toContain(UPSTREAM_KEYS[1]);
     expect(await settledTask(completion.id)).toMatchObject({ status: "settled", upstreamAccount: "env-2" });
+    expect(await customer.bill(completion.id)).toMatchObject({ status: "settled", charge: (completion.usage as unknown as { credits: number }).credits });
   });
 
   test("answers 503 upstream_error and refunds everything when every account is down", async () => {
@@ -56,7 +56,7 @@ describe("failover and upstream failures", () => {
     expect(error.message).toMatch(/upstream accounts? failed/);
     expect(error.message).not.toMatch(/fake-google-key/);
     expect(error.headers?.get("x-request-id")).toBeTruthy();
-    expect(await getTask(error.headers?.get("x-request-id") ?? "")).toMatchObject({ status: "refunded", charge: 0, errorCode: "upstream_error" });
+    expect(await customer.bill(error.headers?.get("x-request-id") ?? "")).toMatchObject({ status: "refunded", charge: 0, error_code: "upstream_error" });
     expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000, held: 0, charged: 0 });
   });
 
@@ -94,10 +94,10 @@ describe("failover and upstream failures", () => {
     );
     expect(text.length).toBeGreaterThan(0);
     expect(error.message).toContain("failed mid-answer");
-    const task = await settledTask(id);
-    expect(task).toMatchObject({ status: "failed", errorCode: "upstream_error" });
-    expect(task.charge).toBeGreaterThan(0);
-    expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000 - (task.charge ?? 0), held: 0, charged: task.charge });
+    const bill = await customer.bill(id);
+    expect(bill).toMatchObject({ status: "failed", error_code: "upstream_error" });
+    expect(bill.charge).toBeGreaterThan(0);
+    expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000 - (bill.charge ?? 0), held: 0, charged: bill.charge });
   });
 
   test("still reads Google to the end and bills the whole answer when the client hangs up", async () => {
@@ -116,10 +116,11 @@ describe("failover and upstream failures", () => {
         }
       })(),
     ).catch(() => undefined);
-    const task = await settledTask(id);
-    expect(task.status).toBe("settled");
+    const bill = await customer.bill(id);
+    expect(bill.status).toBe("settled");
     // The whole 160-word reply: 40 text chunks' worth of output, not just the first.
-    expect(task.usage?.output).toBeGreaterThan(200);
+    expect(bill.usage?.output_tokens).toBeGreaterThan(200);
+    expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000 - (bill.charge ?? 0), held: 0, charged: bill.charge });
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import type OpenAI from "openai";
-import { balanceOf, newCustomer, settledTask, startGatewayWithFakeGoogle, type Customer, type GatewayFixture } from "../support/gateway-fixture.ts";
+import { balanceOf, newCustomer, startGatewayWithFakeGoogle, type Customer, type GatewayFixture } from "../support/gateway-fixture.ts";
 
 let fixture: GatewayFixture;
 let customer: Customer;
@@ -31,8 +31,9 @@ describe("chat completions through the official openai SDK", () => {
     expect(usage.completion_tokens).toBe(usage.total_tokens - usage.prompt_tokens);
     expect(usage.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
 
-    const task = await settledTask(completion.id);
-    expect(task).toMatchObject({ status: "settled", charge: usage.credits, model: "gemini-3-flash", upstreamModel: "gemini-3-flash-preview", route: "chat", stream: false });
+    const bill = await customer.bill(completion.id);
+    expect(bill).toMatchObject({ status: "settled", charge: usage.credits, model: "gemini-3-flash", upstream_model: "gemini-3-flash-preview", route: "chat", stream: false });
+    expect(bill.usage).toMatchObject({ input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens });
     expect(await balanceOf(customer.accountId)).toEqual({ available: 10_000_000 - usage.credits, held: 0, charged: usage.credits });
   });
 
@@ -53,7 +54,7 @@ describe("chat completions through the official openai SDK", () => {
     expect(usageChunk?.choices).toEqual([]);
     const credits = (usageChunk?.usage as unknown as { credits: number }).credits;
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe("stop");
-    expect(await settledTask(chunks[0]!.id)).toMatchObject({ status: "settled", stream: true, charge: credits });
+    expect(await customer.bill(chunks[0]!.id)).toMatchObject({ status: "settled", stream: true, charge: credits });
   });
 
   test("runs a multi-turn tool loop with parallel calls, keeping thought signatures across turns", async () => {

@@ -33,12 +33,35 @@ export interface Customer {
   keyId: string;
   accountId: string;
   openai: OpenAI;
+  /** The task as the customer sees it at `GET /v1/tasks/{id}`, once it has left `held`. */
+  bill(taskId: string): Promise<Bill>;
+}
+
+export interface Bill {
+  id: string;
+  status: string;
+  hold: number;
+  charge: number | null;
+  refund: number | null;
+  error_code: string | null;
+  usage: { input_tokens: number; cached_input_tokens: number; output_tokens: number; reasoning_tokens: number; search_queries: number } | null;
 }
 
 export async function newCustomer(gateway: LocalGateway, credits: number, settings: KeySettings = {}): Promise<Customer> {
   const account = await openAccount("fixture", credits);
   const { key, record } = await issueKey(account.accountId, settings);
-  return { key, keyId: record.keyId, accountId: account.accountId, openai: new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 }) };
+  return {
+    key,
+    keyId: record.keyId,
+    accountId: account.accountId,
+    openai: new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 }),
+    bill: async (taskId) => {
+      await settledTask(taskId);
+      const response = await fetch(`${gateway.url}/v1/tasks/${taskId}`, { headers: { authorization: `Bearer ${key}` } });
+      if (response.status !== 200) throw new Error(`GET /v1/tasks/${taskId} answered ${response.status}`);
+      return (await response.json()) as Bill;
+    },
+  };
 }
 
 export async function balanceOf(accountId: string) {
