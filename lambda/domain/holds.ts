@@ -23,7 +23,7 @@ export interface PromptBound {
 /**
  * The most prompt tokens a Gemini request body can cost: its JSON bytes without inline media, plus
  * an allowance per media part; the whole context window when it references remote files Google
- * fetches itself, whose size we cannot see.
+ * fetches itself or a context cache (native `cachedContent`), whose size we cannot see.
  */
 export function boundPromptTokens(body: unknown, model: ModelSpec): PromptBound {
   let mediaTokens = 0;
@@ -35,8 +35,8 @@ export function boundPromptTokens(body: unknown, model: ModelSpec): PromptBound 
       mediaTokens += Math.max(MEDIA_MIN_TOKENS, Math.ceil(data.length / 4));
       return { ...value, data: "" };
     }
-    if (key === "fileData" || key === "file_data") remoteFiles = true;
-    if (key === "googleSearch" || key === "google_search" || key === "googleSearchRetrieval") usesSearch = true;
+    if (key === "fileData" || key === "file_data" || key === "cachedContent" || key === "cached_content") remoteFiles = true;
+    if (key === "googleSearch" || key === "google_search" || key === "googleSearchRetrieval" || key === "google_search_retrieval") usesSearch = true;
     return value;
   });
   if (remoteFiles) return { tokens: model.contextWindow, usesSearch };

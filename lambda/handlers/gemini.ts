@@ -1,6 +1,8 @@
 import type { GatewayRoute } from "../middleware/types.ts";
 import { createGatewayFunction } from "./gateway-function.ts";
 import { getCredits, getTaskRecord } from "./routes/account.ts";
+import { countGeminiTokens } from "./routes/gemini-count-tokens.ts";
+import { generateGeminiContent, streamGeminiContent } from "./routes/gemini-generate.ts";
 import { getGoogleModel, listGoogleModels } from "./routes/models.ts";
 
 /**
@@ -13,6 +15,9 @@ const routes: GatewayRoute[] = [
   ...GEMINI_BASES.flatMap((base) => [
     { method: "GET", path: `${base}/models`, handle: listGoogleModels, public: true },
     { method: "GET", path: `${base}/models/{model+}`, handle: getGoogleModel, public: true },
+    { method: "POST", path: `${base}/models/{model+}:generateContent`, handle: generateGeminiContent },
+    { method: "POST", path: `${base}/models/{model+}:streamGenerateContent`, handle: streamGeminiContent },
+    { method: "POST", path: `${base}/models/{model+}:countTokens`, handle: countGeminiTokens },
   ]),
   // So a customer using only this URL can still see its balance and reconcile its bill.
   { method: "GET", path: "/v1/credits", handle: getCredits },

@@ -5,7 +5,7 @@ import { MIN_AFFORDABLE_OUTPUT, affordableOutput, boundPromptTokens, holdFor, ty
 import { billableUsage, priceUsage, type UsageMetadataLike } from "../domain/money.ts";
 import { secondsUntil, type SpendWindow } from "../domain/windows.ts";
 import type { KeyRecord } from "../store/keys.ts";
-import { admit, requestsThisMinute, settle, type AdmissionOutcome } from "../store/ledger.ts";
+import { admit, admitRate, requestsThisMinute, settle, type AdmissionOutcome } from "../store/ledger.ts";
 import type { TaskRecord, TaskStatus, TaskUsage } from "../store/tasks.ts";
 import type { GatewayContext } from "./types.ts";
 
@@ -116,10 +116,8 @@ function rejection(outcome: Exclude<AdmissionOutcome, { admitted: true }>, hold:
   const fits =
     affordable > 0 ? `Set \`${input.outputParam}\` to ${affordable} or less` : "Even the prompt alone does not fit; shorten it";
   switch (outcome.reason) {
-    case "rate": {
-      const wait = secondsUntil(outcome.resetsAt, now);
-      return new RateLimitError(`Rate limit reached: this key allows ${input.key.rpm} requests per minute. Retry in ${wait} s.`, wait);
-    }
+    case "rate":
+      return rateLimited(input.key, outcome.resetsAt, now);
     case "spend": {
       const wait = outcome.window.resetsAt === undefined ? 86_400 : secondsUntil(outcome.window.resetsAt, now);
       return new SpendLimitError(
@@ -136,6 +134,23 @@ function rejection(outcome: Exclude<AdmissionOutcome, { admitted: true }>, hold:
           `(${hold.promptTokens} prompt + ${hold.outputTokens} output tokens at ${input.model.id} prices). ${fits}, or top up.`,
       );
   }
+}
+
+function rateLimited(key: KeyRecord, resetsAt: number, now: number): RateLimitError {
+  const wait = secondsUntil(resetsAt, now);
+  return new RateLimitError(`Rate limit reached: this key allows ${key.rpm} requests per minute. Retry in ${wait} s.`, wait);
+}
+
+/**
+ * Admission for a free request (`countTokens`): it counts against the key's requests per minute and
+ * nothing else — no hold, no task. Returns the rate-limit headers for the answer.
+ *
+ * @example const headers = await admitRateOnly(key); // throws RateLimitError when the minute is used up
+ */
+export async function admitRateOnly(key: KeyRecord, now = Date.now()): Promise<Record<string, string>> {
+  const outcome = await admitRate({ keyId: key.keyId, rpm: key.rpm, now });
+  if (!outcome.admitted) throw rateLimited(key, outcome.resetsAt, now);
+  return rateLimitHeaders(key, outcome.rateResetsAt, now);
 }
 
 function windowName(window: SpendWindow): string {

@@ -4,8 +4,8 @@
  * Settlement is one transaction conditional on the task still being held, so it happens once.
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { counterExpiry, rateWindow, spendWindows, type SpendWindow, type SpendWindowKind } from "../domain/windows.ts";
 import { documentClient } from "./client.ts";
@@ -17,6 +17,7 @@ import { HELD_SHARDS, type TaskRecord, type TaskStatus, type TaskUsage } from ".
 /** Indirection so tests can inject `TransactionConflict`s into the real write path. */
 export const ledgerIo = {
   transact: (input: TransactWriteCommandInput): Promise<unknown> => documentClient().send(new TransactWriteCommand(input)),
+  update: (input: UpdateCommandInput): Promise<unknown> => documentClient().send(new UpdateCommand(input)),
 };
 
 export interface AdmissionRequest {
@@ -107,6 +108,38 @@ export async function admit(request: AdmissionRequest): Promise<AdmissionOutcome
       return { admitted: false, reason: "spend", window, spent: Number(old.spent ?? 0), limit: request.spendLimits[window.kind] ?? 0 };
     }
     if (failed.has(1)) return { admitted: false, reason: "credits", available: Number(failed.get(1)?.available ?? 0) };
+    throw error;
+  }
+}
+
+export type RateOutcome = { readonly admitted: true; readonly rateResetsAt: number } | { readonly admitted: false; readonly reason: "rate"; readonly resetsAt: number };
+
+/**
+ * Counts a free request (no hold, no task) against the key's requests per minute: one conditional
+ * update of the same counter item, under the same condition, as `admit`.
+ *
+ * @example
+ * const outcome = await admitRate({ keyId: key.keyId, rpm: key.rpm, now: Date.now() });
+ * if (!outcome.admitted) throw new RateLimitError(…, secondsUntil(outcome.resetsAt, now));
+ */
+export async function admitRate(request: { readonly keyId: string; readonly rpm?: number; readonly now: number }): Promise<RateOutcome> {
+  const rate = rateWindow(request.now);
+  const resetsAt = rate.resetsAt ?? 0;
+  try {
+    await retryOnConflict(() =>
+      ledgerIo.update({
+        TableName: tableNames().credits,
+        Key: { pk: keyPk(request.keyId), sk: rate.sk },
+        UpdateExpression: "ADD requests :one SET expiresAt = :expiresAt",
+        ...(request.rpm !== undefined && { ConditionExpression: "attribute_not_exists(requests) OR requests < :rpm" }),
+        ExpressionAttributeValues: { ":one": 1, ":expiresAt": counterExpiry(rate), ...(request.rpm !== undefined && { ":rpm": request.rpm }) },
+      }),
+    );
+    return { admitted: true, rateResetsAt: resetsAt };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === "ConditionalCheckFailedException")) {
+      return { admitted: false, reason: "rate", resetsAt };
+    }
     throw error;
   }
 }

@@ -39,11 +39,16 @@ export function classify(error: unknown): Verdict {
   return { action: "reject", error: new InvalidRequestError(`Google rejected the request: ${error.googleMessage}`) };
 }
 
-// Google answers a bad, expired or unbilled key with 400 rather than 401/403. Those are the
-// operator's accounts failing, not the customer's request, and must not reach the customer.
+const ACCOUNT_REASONS = /^(API_KEY_|SERVICE_DISABLED|CONSUMER_|BILLING_|ACCESS_TOKEN_)/;
+const ACCOUNT_MESSAGES = /\bAPI key\b|unregistered callers|has not been used|is disabled|suspended|billing/i;
+
+// Google answers a bad, expired or unbilled key with 400 or 403. Those are the operator's accounts
+// failing, not the customer's request, and must not reach the customer. A 403 about something the
+// request references (a file or cache our accounts cannot read) is the request's fault: every
+// account would refuse it, so it must not cool them all down.
 function isAccountProblem(error: UpstreamHttpError): boolean {
-  if (error.status === 401 || error.status === 402 || error.status === 403) return true;
-  if (error.status !== 400) return false;
-  if (error.reason?.startsWith("API_KEY_") === true || error.googleStatus === "FAILED_PRECONDITION") return true;
-  return /\bAPI key\b/i.test(error.googleMessage);
+  if (error.status === 401 || error.status === 402) return true;
+  if (error.status !== 400 && error.status !== 403) return false;
+  if (ACCOUNT_REASONS.test(error.reason ?? "") || (error.status === 400 && error.googleStatus === "FAILED_PRECONDITION")) return true;
+  return ACCOUNT_MESSAGES.test(error.googleMessage);
 }

@@ -4,7 +4,6 @@
  * before Google produced output.
  */
 import { Readable } from "node:stream";
-import { GatewayError } from "../../domain/errors.ts";
 import type { GenerateContentResponse } from "../../domain/gemini/types.ts";
 import { planChatRequest } from "../../domain/openai/request.ts";
 import { toChatCompletion } from "../../domain/openai/response.ts";
@@ -12,10 +11,11 @@ import { ChatStreamTranslator } from "../../domain/openai/stream.ts";
 import { toChatUsage } from "../../domain/openai/usage.ts";
 import { json, type FunctionUrlResult } from "../../http/function-url.ts";
 import { SSE_DONE, SSE_HEADERS, sseEvent } from "../../http/sse.ts";
-import { admitRequest, resolveModel, settleRequest, type Admitted } from "../../middleware/admission.ts";
+import { admitRequest, resolveModel } from "../../middleware/admission.ts";
 import type { RouteHandler } from "../../middleware/types.ts";
-import { generate, openStream, type OpenedStream } from "../../upstream/failover.ts";
+import { generate, openStream } from "../../upstream/failover.ts";
 import { searchQueriesOf, withOutputCap } from "./gemini-body.ts";
+import { meteredStream, refundingOnFailure, responseHeaders, settlerFor, type StreamView } from "./metering.ts";
 
 export const createChatCompletion: RouteHandler = async ({ context, body }) => {
   const key = context.key;
@@ -34,7 +34,7 @@ export const createChatCompletion: RouteHandler = async ({ context, body }) => {
   });
   const call = { model: model.upstreamModel, body: withOutputCap(plan.body, admitted.outputCap) };
   const ctx = { id: context.requestId, created: Math.floor(Date.now() / 1000), model: model.id };
-  const settle = (input: Omit<Parameters<typeof settleRequest>[0], "admitted" | "model">) => settleRequest({ admitted, model, ...input });
+  const settle = settlerFor(admitted, model);
 
   if (!plan.stream) {
     const { account, response } = await refundingOnFailure(settle, () => generate(call));
@@ -48,77 +48,22 @@ export const createChatCompletion: RouteHandler = async ({ context, body }) => {
   return {
     statusCode: 200,
     headers: { ...SSE_HEADERS, ...(await responseHeaders(admitted, context.requestId)) },
-    body: Readable.from(streamCompletion(opened, new ChatStreamTranslator(ctx, plan), settle)),
+    body: Readable.from(meteredStream(opened, settle, chatView(new ChatStreamTranslator(ctx, plan)))),
   };
 };
 
-type Settle = (input: Omit<Parameters<typeof settleRequest>[0], "admitted" | "model">) => ReturnType<typeof settleRequest>;
-
-/** Before any output, every failure refunds the whole hold; the error then reaches the client as is. */
-async function refundingOnFailure<T>(settle: Settle, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    await settle({ usage: undefined, status: "refunded", errorCode: errorCodeOf(error) });
-    throw error;
-  }
-}
-
-/**
- * Streams the translated chunks. Upstream is read to its end and settled even if the client goes
- * away (the `finally`), because Google bills the whole generation; an upstream failure after the
- * first chunk becomes an in-band error chunk, charged for what was produced.
- */
-async function* streamCompletion(
-  opened: OpenedStream,
-  translator: ChatStreamTranslator,
-  settle: Settle,
-): AsyncGenerator<string> {
-  // Grounding metadata may repeat across chunks; a query is billed once.
-  const searchQueries = new Set<string>();
-  let settled = false;
-  const settleOnce = async (failure?: unknown) => {
-    if (settled) return 0;
-    settled = true;
-    const status = failure === undefined ? "settled" : translator.producedOutput ? "failed" : "refunded";
-    const { charge } = await settle({ usage: translator.usage, searchQueries: [...searchQueries], status, upstreamAccount: opened.account, errorCode: failure === undefined ? undefined : "upstream_error" });
-    return charge;
+/** Chat's SSE: translated chunks, an error chunk in-band, and `[DONE]` last. */
+function chatView(translator: ChatStreamTranslator): StreamView<string> {
+  return {
+    push: (chunk) => translator.push(chunk).map(sseEvent),
+    finish: (charge) => translator.finish({ credits: charge }).map(sseEvent),
+    fail: (message) => [sseEvent(translator.errorChunk(message, "upstream_error"))],
+    end: () => [SSE_DONE],
+    get usage() {
+      return translator.usage;
+    },
+    get producedOutput() {
+      return translator.producedOutput;
+    },
   };
-  const upstream = (async function* () {
-    yield opened.first;
-    yield* opened.rest;
-  })();
-  try {
-    for await (const chunk of upstream) {
-      for (const query of searchQueriesOf(chunk)) searchQueries.add(query);
-      for (const out of translator.push(chunk)) yield sseEvent(out);
-    }
-    const charge = await settleOnce();
-    for (const out of translator.finish({ credits: charge })) yield sseEvent(out);
-  } catch (error) {
-    await settleOnce(error);
-    yield sseEvent(translator.errorChunk("The upstream model failed mid-answer; the output so far is all there is. You were charged only for it.", "upstream_error"));
-  } finally {
-    if (!settled) {
-      // The client left early: drain Google's stream for its final usage, then settle.
-      try {
-        for await (const chunk of upstream) {
-          for (const query of searchQueriesOf(chunk)) searchQueries.add(query);
-          translator.push(chunk);
-        }
-        await settleOnce();
-      } catch (error) {
-        await settleOnce(error);
-      }
-    }
-  }
-  yield SSE_DONE;
-}
-
-async function responseHeaders(admitted: Admitted, requestId: string): Promise<Record<string, string>> {
-  return { "x-request-id": requestId, ...(await admitted.rateLimitHeaders) };
-}
-
-function errorCodeOf(error: unknown): string {
-  return error instanceof GatewayError ? error.code : "upstream_error";
 }

@@ -39,7 +39,7 @@ describe("failover across upstream accounts", () => {
     ["a 429", { kind: "status", status: 429 }],
     ["a 503", { kind: "status", status: 503 }],
     ["a 500", { kind: "status", status: 500 }],
-    ["a 403", { kind: "status", status: 403 }],
+    ["a 403 for its key", { kind: "status", status: 403, message: "Method doesn't allow unregistered callers. Please use API Key." }],
     ["a connection reset", { kind: "reset" }],
     ["a stream cut before its first chunk", { kind: "cut", afterChunks: 0 }],
     ["a delay past the first-byte timeout", { kind: "delay", ms: 2_000 }],
@@ -85,6 +85,15 @@ describe("failover across upstream accounts", () => {
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({ statusCode: 400, code: "invalid_request" });
     expect(String(error)).toMatch(/Google rejected the request: .*contents is not specified/);
+    expect(keysTried()).toEqual([KEY_A]);
+    expect(pool.coolingUntil(accounts[0])).toBe(0);
+  });
+
+  test("Google's 403 about something the request references is the request's fault: not retried, no cool-down", async () => {
+    fake.inject({ fault: { kind: "status", status: 403, message: "You do not have permission to access the File abc123 or it may not exist." }, times: Infinity });
+    const error = await rejectionOf(generate({ model: FLASH, body: HELLO }, deps));
+
+    expect(error).toMatchObject({ statusCode: 400, message: expect.stringContaining("Google rejected the request: You do not have permission to access the File") });
     expect(keysTried()).toEqual([KEY_A]);
     expect(pool.coolingUntil(accounts[0])).toBe(0);
   });
