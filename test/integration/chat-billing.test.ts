@@ -3,14 +3,9 @@ import OpenAI, { APIError, AuthenticationError, BadRequestError, NotFoundError, 
 import { findModel, type ModelSpec } from "../../lambda/domain/catalog.ts";
 import { boundPromptTokens, holdFor } from "../../lambda/domain/holds.ts";
 import { planChatRequest } from "../../lambda/domain/openai/request.ts";
-import { UPSTREAM_KEYS, balanceOf, newCustomer, settledTask, startGatewayWithFakeGoogle, type GatewayFixture } from "../support/gateway-fixture.ts";
+import { balanceOf, newCustomer, settledTask, UPSTREAM_KEYS, useGateway } from "../support/gateway-fixture.ts";
 
-let fixture: GatewayFixture;
-beforeAll(async () => {
-  fixture = await startGatewayWithFakeGoogle();
-});
-afterAll(() => fixture.close());
-beforeEach(() => fixture.fake.reset());
+const env = useGateway();
 
 const hello = { model: "gemini-3-flash", messages: [{ role: "user" as const, content: "Say hello" }] };
 
@@ -37,19 +32,19 @@ async function failure(promise: Promise<unknown>): Promise<APIError> {
 
 describe("failover and upstream failures", () => {
   test("moves to the second Google account when the first answers 429", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
-    fixture.fake.inject({ fault: { kind: "status", status: 429 }, apiKey: UPSTREAM_KEYS[0], times: Infinity });
-    fixture.fake.inject({ fault: { kind: "status", status: 429 }, apiKey: UPSTREAM_KEYS[1], times: 0 });
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    env.fixture.fake.inject({ fault: { kind: "status", status: 429 }, apiKey: UPSTREAM_KEYS[0], times: Infinity });
+    env.fixture.fake.inject({ fault: { kind: "status", status: 429 }, apiKey: UPSTREAM_KEYS[1], times: 0 });
     const completion = await customer.openai.chat.completions.create(hello);
     expect(completion.choices[0]?.message.content).toBeTruthy();
-    expect(fixture.fake.requests.map((request) => request.apiKey)).toContain(UPSTREAM_KEYS[1]);
+    expect(env.fixture.fake.requests.map((request) => request.apiKey)).toContain(UPSTREAM_KEYS[1]);
     expect(await settledTask(completion.id)).toMatchObject({ status: "settled", upstreamAccount: "env-2" });
     expect(await customer.bill(completion.id)).toMatchObject({ status: "settled", charge: (completion.usage as unknown as { credits: number }).credits });
   });
 
   test("answers 503 upstream_error and refunds everything when every account is down", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
-    fixture.fake.inject({ fault: { kind: "status", status: 503 }, times: Infinity });
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    env.fixture.fake.inject({ fault: { kind: "status", status: 503 }, times: Infinity });
     const error = await failure(customer.openai.chat.completions.create(hello));
     expect(error.status).toBe(503);
     expect(error).toMatchObject({ code: "upstream_error", type: "upstream_error" });
@@ -61,7 +56,7 @@ describe("failover and upstream failures", () => {
   });
 
   test("returns Google's 400 as our 400 with Google's reason, refunded", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
     const error = await failure(
       customer.openai.chat.completions.create({
         model: "gemini-3-flash",
@@ -79,8 +74,8 @@ describe("failover and upstream failures", () => {
   });
 
   test("ends a stream cut mid-answer with an in-band error, charging only what was produced", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
-    fixture.fake.inject({ fault: { kind: "cut", afterChunks: 3 }, action: "streamGenerateContent" });
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    env.fixture.fake.inject({ fault: { kind: "cut", afterChunks: 3 }, action: "streamGenerateContent" });
     const stream = await customer.openai.chat.completions.create({ ...hello, messages: [{ role: "user", content: "Long [[long]]" }], stream: true });
     let text = "";
     let id = "";
@@ -101,7 +96,7 @@ describe("failover and upstream failures", () => {
   });
 
   test("still reads Google to the end and bills the whole answer when the client hangs up", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
     const controller = new AbortController();
     const stream = await customer.openai.chat.completions.create(
       { ...hello, messages: [{ role: "user", content: "Long [[long]]" }], stream: true, stream_options: { include_usage: true } },
@@ -134,13 +129,13 @@ describe("requests refused before Google is called, charging nothing", () => {
     ["a tool result with no matching call", { model: "gemini-3-flash", messages: [{ role: "user", content: "x" }, { role: "tool", tool_call_id: "nope", content: "1" }] }, "tool_call_id"],
     ["n above 1", { ...hello, n: 2 }, "n"],
   ])("answers %s with a 400 naming the field", async (_case, body, field) => {
-    const customer = await newCustomer(fixture.gateway, 1_000);
+    const customer = await newCustomer(env.fixture.gateway, 1_000);
     const error = await failure(customer.openai.chat.completions.create(body as never));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ code: "invalid_request", type: "invalid_request_error" });
     expect(error.message).toContain(field);
     expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000, held: 0, charged: 0 });
-    expect(fixture.fake.requests).toHaveLength(0);
+    expect(env.fixture.fake.requests).toHaveLength(0);
   });
 
   test.each([
@@ -148,8 +143,8 @@ describe("requests refused before Google is called, charging nothing", () => {
     ["hostile nesting", () => `{"model":"gemini-3-flash","messages":[{"role":"user","content":"x"}],"metadata":${"[".repeat(50_000)}${"]".repeat(50_000)}}`, 400],
     ["a schema nested to overflow a recursive walk", () => `{"model":"gemini-3-flash","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":${nestedSchema(20_000)}}}}`, 400],
   ])("answers %s with a clean 4xx and charges nothing", async (_case, body, status) => {
-    const customer = await newCustomer(fixture.gateway, 1_000);
-    const response = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
+    const customer = await newCustomer(env.fixture.gateway, 1_000);
+    const response = await fetch(`${env.fixture.gateway.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${customer.key}`, "content-type": "application/json" },
       body: body(),
@@ -157,11 +152,11 @@ describe("requests refused before Google is called, charging nothing", () => {
     expect(response.status).toBe(status);
     expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error" } });
     expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000, held: 0, charged: 0 });
-    expect(fixture.fake.requests).toHaveLength(0);
+    expect(env.fixture.fake.requests).toHaveLength(0);
   });
 
   test("answers an unknown model, and a model the key may not use, with 404 model_not_found", async () => {
-    const limited = await newCustomer(fixture.gateway, 1_000, { models: ["gemini-3-flash"] });
+    const limited = await newCustomer(env.fixture.gateway, 1_000, { models: ["gemini-3-flash"] });
     for (const model of ["gpt-4o", "gemini-3.1-pro-preview"]) {
       const error = await failure(limited.openai.chat.completions.create({ ...hello, model }));
       expect(error).toBeInstanceOf(NotFoundError);
@@ -170,12 +165,12 @@ describe("requests refused before Google is called, charging nothing", () => {
   });
 
   test("answers a bad key with 401", async () => {
-    const stranger = new OpenAI({ apiKey: `sk-${"x".repeat(40)}`, baseURL: `${fixture.gateway.url}/v1`, maxRetries: 0 });
+    const stranger = new OpenAI({ apiKey: `sk-${"x".repeat(40)}`, baseURL: `${env.fixture.gateway.url}/v1`, maxRetries: 0 });
     expect(await failure(stranger.chat.completions.create(hello))).toBeInstanceOf(AuthenticationError);
   });
 
   test("answers 402 with the balance, the hold and the max_tokens that would fit", async () => {
-    const customer = await newCustomer(fixture.gateway, 2_000);
+    const customer = await newCustomer(env.fixture.gateway, 2_000);
     const request = { ...hello, max_tokens: 60_000 };
     const error = await failure(customer.openai.chat.completions.create(request));
     expect(error.status).toBe(402);
@@ -187,9 +182,9 @@ describe("requests refused before Google is called, charging nothing", () => {
   });
 
   test("without max_tokens, caps Google's output at what the balance affords instead of refusing", async () => {
-    const customer = await newCustomer(fixture.gateway, 5_000);
+    const customer = await newCustomer(env.fixture.gateway, 5_000);
     const completion = await customer.openai.chat.completions.create(hello);
-    const cap = (fixture.fake.requests.at(-1)?.body as { generationConfig: { maxOutputTokens: number } }).generationConfig.maxOutputTokens;
+    const cap = (env.fixture.fake.requests.at(-1)?.body as { generationConfig: { maxOutputTokens: number } }).generationConfig.maxOutputTokens;
     expect(cap).toBeLessThan(65_536);
     expect(holdOf(hello, cap)).toBeLessThanOrEqual(5_000);
     expect(holdOf(hello, cap + 1)).toBeGreaterThan(5_000);
@@ -197,11 +192,11 @@ describe("requests refused before Google is called, charging nothing", () => {
   });
 
   test("answers 429 spend_limit_exceeded naming the window and when it resets, while another request holds the rest", async () => {
-    const customer = await newCustomer(fixture.gateway, 10_000_000, { hourly: 20_000 });
+    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { hourly: 20_000 });
     let open = () => undefined as void;
-    fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) } });
+    env.fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) } });
     const inFlight = customer.openai.chat.completions.create({ ...hello, max_tokens: 4_000 });
-    while (fixture.fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (env.fixture.fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const error = await failure(customer.openai.chat.completions.create({ ...hello, max_tokens: 4_000 }));
     open();
     await inFlight;
@@ -213,14 +208,14 @@ describe("requests refused before Google is called, charging nothing", () => {
   });
 
   test("says at once when a request could never fit the key's spend limit", async () => {
-    const customer = await newCustomer(fixture.gateway, 10_000_000, { daily: 5_000 });
+    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { daily: 5_000 });
     const error = await failure(customer.openai.chat.completions.create({ ...hello, max_tokens: 4_000 }));
     expect(error).toMatchObject({ status: 429, code: "spend_limit_exceeded" });
     expect(error.message).toContain("more than the key's whole daily limit of 5000; lower `max_tokens`");
   });
 
   test("answers 429 rate_limit_exceeded with Retry-After once the key's requests per minute are used", async () => {
-    const customer = await newCustomer(fixture.gateway, 10_000_000, { rpm: 2 });
+    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { rpm: 2 });
     const first = await customer.openai.chat.completions.create(hello).withResponse();
     expect(first.response.headers.get("x-ratelimit-limit-requests")).toBe("2");
     expect(first.response.headers.get("x-ratelimit-remaining-requests")).toBe("1");
@@ -237,9 +232,9 @@ describe("money under concurrency over HTTP", () => {
     const request = { ...hello, max_tokens: 1_000 };
     const hold = holdOf(request, 1_000);
     const start = hold * 37 + hold / 2;
-    const customer = await newCustomer(fixture.gateway, Math.floor(start));
+    const customer = await newCustomer(env.fixture.gateway, Math.floor(start));
     let open = () => undefined as void;
-    fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) }, times: Infinity });
+    env.fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) }, times: Infinity });
 
     let decided = 0;
     const results = Array.from({ length: 200 }, () =>
@@ -249,7 +244,7 @@ describe("money under concurrency over HTTP", () => {
       ),
     );
     // Google answers nobody until every request has been admitted or refused.
-    while (fixture.fake.requests.length + decided < 200) {
+    while (env.fixture.fake.requests.length + decided < 200) {
       decided = (await Promise.all(results.map((r) => Promise.race([r.then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 5))])))).reduce((a, b) => a + b, 0);
     }
     open();

@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import type OpenAI from "openai";
-import { balanceOf, newCustomer, startGatewayWithFakeGoogle, type Customer, type GatewayFixture } from "../support/gateway-fixture.ts";
+import { balanceOf, useGateway } from "../support/gateway-fixture.ts";
 
-let fixture: GatewayFixture;
-let customer: Customer;
-beforeAll(async () => {
-  fixture = await startGatewayWithFakeGoogle();
-});
-afterAll(() => fixture.close());
-beforeEach(async () => {
-  fixture.fake.reset();
-  customer = await newCustomer(fixture.gateway, 10_000_000);
-});
+const env = useGateway({ customerCredits: 10_000_000 });
 
 const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
   { type: "function", function: { name: "get_weather", description: "Weather in a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
@@ -19,26 +10,26 @@ const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
 ];
 
 function lastUpstreamBody(): Record<string, unknown> {
-  return fixture.fake.requests.at(-1)?.body as Record<string, unknown>;
+  return env.fixture.fake.requests.at(-1)?.body as Record<string, unknown>;
 }
 
 describe("chat completions through the official openai SDK", () => {
   test("answers a plain request and bills exactly the usage it reports", async () => {
-    const completion = await customer.openai.chat.completions.create({ model: "gemini-3-flash", messages: [{ role: "user", content: "Say hello" }] });
+    const completion = await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages: [{ role: "user", content: "Say hello" }] });
     expect(completion).toMatchObject({ object: "chat.completion", model: "gemini-3-flash", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant" } }] });
     expect(completion.choices[0]?.message.content).toContain("Hello from gemini-3-flash-preview");
     const usage = completion.usage as OpenAI.CompletionUsage & { credits: number };
     expect(usage.completion_tokens).toBe(usage.total_tokens - usage.prompt_tokens);
     expect(usage.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
 
-    const bill = await customer.bill(completion.id);
+    const bill = await env.customer.bill(completion.id);
     expect(bill).toMatchObject({ status: "settled", charge: usage.credits, model: "gemini-3-flash", upstream_model: "gemini-3-flash-preview", route: "chat", stream: false });
     expect(bill.usage).toMatchObject({ input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens });
-    expect(await balanceOf(customer.accountId)).toEqual({ available: 10_000_000 - usage.credits, held: 0, charged: usage.credits });
+    expect(await balanceOf(env.customer.accountId)).toEqual({ available: 10_000_000 - usage.credits, held: 0, charged: usage.credits });
   });
 
   test("streams chunks with one id, then usage before [DONE], and bills what the usage chunk says", async () => {
-    const stream = await customer.openai.chat.completions.create({
+    const stream = await env.customer.openai.chat.completions.create({
       model: "gemini-3-flash-preview",
       messages: [{ role: "user", content: "Say hello [[long]]" }],
       stream: true,
@@ -54,12 +45,12 @@ describe("chat completions through the official openai SDK", () => {
     expect(usageChunk?.choices).toEqual([]);
     const credits = (usageChunk?.usage as unknown as { credits: number }).credits;
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe("stop");
-    expect(await customer.bill(chunks[0]!.id)).toMatchObject({ status: "settled", stream: true, charge: credits });
+    expect(await env.customer.bill(chunks[0]!.id)).toMatchObject({ status: "settled", stream: true, charge: credits });
   });
 
   test("runs a multi-turn tool loop with parallel calls, keeping thought signatures across turns", async () => {
     const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather and time in Paris?" }];
-    const first = await customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools });
+    const first = await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools });
     const calls = first.choices[0]?.message.tool_calls ?? [];
     expect(first.choices[0]?.finish_reason).toBe("tool_calls");
     expect(calls.map((call) => call.type === "function" && call.function.name)).toEqual(["get_weather", "get_time"]);
@@ -67,7 +58,7 @@ describe("chat completions through the official openai SDK", () => {
     messages.push(first.choices[0]!.message);
     for (const call of calls) messages.push({ role: "tool", tool_call_id: call.id, content: JSON.stringify({ ok: true }) });
 
-    const second = await customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools });
+    const second = await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools });
     expect(second.choices[0]?.finish_reason).toBe("stop");
     expect(second.choices[0]?.message.content).toBeTruthy();
     const sent = lastUpstreamBody().contents as Array<{ role: string; parts: Array<Record<string, unknown>> }>;
@@ -78,7 +69,7 @@ describe("chat completions through the official openai SDK", () => {
 
   test("runs the same tool loop streamed, with running tool-call indexes", async () => {
     const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather and time in Rome?" }];
-    const stream = await customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools, stream: true });
+    const stream = await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools, stream: true });
     const calls = new Map<number, { id: string; name: string; arguments: string; extra?: unknown }>();
     let finish: string | null | undefined;
     for await (const chunk of stream) {
@@ -108,12 +99,12 @@ describe("chat completions through the official openai SDK", () => {
       })),
     });
     for (const call of calls.values()) messages.push({ role: "tool", tool_call_id: call.id, content: "{}" });
-    const answer = await customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools });
+    const answer = await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools });
     expect(answer.choices[0]?.finish_reason).toBe("stop");
   });
 
   test("returns JSON that follows a json_schema response format", async () => {
-    const completion = await customer.openai.chat.completions.create({
+    const completion = await env.customer.openai.chat.completions.create({
       model: "gemini-3-flash",
       messages: [{ role: "user", content: "A city as JSON" }],
       response_format: {
@@ -128,7 +119,7 @@ describe("chat completions through the official openai SDK", () => {
 
   test("sends an image as inline data and bills its tokens", async () => {
     const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-    const completion = await customer.openai.chat.completions.create({
+    const completion = await env.customer.openai.chat.completions.create({
       model: "gemini-3-flash",
       messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${png}` } }] }],
     });
@@ -138,11 +129,11 @@ describe("chat completions through the official openai SDK", () => {
   });
 
   test("maps reasoning effort onto each model's own thinking levels, and hides reasoning when excluded", async () => {
-    const pro = await customer.openai.chat.completions.create({ model: "gemini-3.1-pro-preview", messages: [{ role: "user", content: "Think" }], reasoning_effort: "minimal" });
+    const pro = await env.customer.openai.chat.completions.create({ model: "gemini-3.1-pro-preview", messages: [{ role: "user", content: "Think" }], reasoning_effort: "minimal" });
     expect(pro.choices[0]?.finish_reason).toBe("stop");
     expect((lastUpstreamBody().generationConfig as { thinkingConfig?: { thinkingLevel?: string } }).thinkingConfig?.thinkingLevel?.toLowerCase()).toBe("low");
 
-    const hidden = await customer.openai.chat.completions.create({
+    const hidden = await env.customer.openai.chat.completions.create({
       model: "gemini-3-flash",
       messages: [{ role: "user", content: "Think" }],
       // OpenRouter's way to think without returning the thoughts.
@@ -151,7 +142,7 @@ describe("chat completions through the official openai SDK", () => {
     expect((hidden.choices[0]?.message as { reasoning_content?: string }).reasoning_content).toBeUndefined();
     expect(hidden.usage?.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
 
-    const shown = await customer.openai.chat.completions.create({ model: "gemini-3-flash", messages: [{ role: "user", content: "Think" }], reasoning_effort: "low" });
+    const shown = await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages: [{ role: "user", content: "Think" }], reasoning_effort: "low" });
     const message = shown.choices[0]?.message as { content: string; reasoning_content?: string };
     expect(message.reasoning_content).toContain("Planning");
     expect(message.content).not.toContain("Planning");

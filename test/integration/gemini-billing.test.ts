@@ -2,15 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { TransactionConflictException } from "@aws-sdk/client-dynamodb";
 import { ApiError, type GenerateContentResponse } from "@google/genai";
 import { ledgerIo } from "../../lambda/store/ledger.ts";
-import { UPSTREAM_KEYS, balanceOf, newCustomer, settledTask, startGatewayWithFakeGoogle, type GatewayFixture } from "../support/gateway-fixture.ts";
+import { balanceOf, newCustomer, settledTask, UPSTREAM_KEYS, useGateway } from "../support/gateway-fixture.ts";
 import { apiFailure, expectedCharge, genai } from "../support/gemini-sdk.ts";
 
-let fixture: GatewayFixture;
-beforeAll(async () => {
-  fixture = await startGatewayWithFakeGoogle();
-});
-afterAll(() => fixture.close());
-beforeEach(() => fixture.fake.reset());
+const env = useGateway();
 const realUpdate = ledgerIo.update;
 afterEach(() => {
   ledgerIo.update = realUpdate;
@@ -22,32 +17,32 @@ const long = { model: FLASH, contents: "Say hello [[long]]" };
 
 describe("failover and upstream failures", () => {
   test("moves to the second Google account when the first answers 429", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
-    fixture.fake.inject({ fault: { kind: "status", status: 429 }, apiKey: UPSTREAM_KEYS[0], times: Infinity });
-    const response = await genai(fixture.gateway, customer.key).models.generateContent(hello);
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    env.fixture.fake.inject({ fault: { kind: "status", status: 429 }, apiKey: UPSTREAM_KEYS[0], times: Infinity });
+    const response = await genai(env.fixture.gateway, customer.key).models.generateContent(hello);
     expect(response.text).toContain("Hello from");
     expect(await settledTask(response.responseId ?? "")).toMatchObject({ status: "settled", upstreamAccount: "env-2" });
   });
 
   test("returns Google's own 400 as our 400 with Google's reason, refunded", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
     const forged = [
       { role: "user", parts: [{ text: "Weather?" }] },
       { role: "model", parts: [{ functionCall: { name: "get_weather", args: {} }, thoughtSignature: "bm90LWEtcmVhbC1zaWduYXR1cmU=" }] },
       { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { output: "sunny" } } }] },
     ];
-    const { error, body } = await apiFailure(genai(fixture.gateway, customer.key).models.generateContent({ model: FLASH, contents: forged }));
+    const { error, body } = await apiFailure(genai(env.fixture.gateway, customer.key).models.generateContent({ model: FLASH, contents: forged }));
     expect(error.status).toBe(400);
     expect(body.error).toMatchObject({ code: "invalid_request", status: "INVALID_ARGUMENT", message: expect.stringContaining("Thought signature is not valid") });
     expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000, held: 0, charged: 0 });
   });
 
   test("ends a stream cut mid-answer with an error the SDK raises as ApiError, charging only what was produced", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
-    fixture.fake.inject({ fault: { kind: "cut", afterChunks: 3 }, action: "streamGenerateContent" });
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    env.fixture.fake.inject({ fault: { kind: "cut", afterChunks: 3 }, action: "streamGenerateContent" });
     const chunks: GenerateContentResponse[] = [];
     const { error } = await apiFailure(async () => {
-      for await (const chunk of await genai(fixture.gateway, customer.key).models.generateContentStream(long)) chunks.push(chunk);
+      for await (const chunk of await genai(env.fixture.gateway, customer.key).models.generateContentStream(long)) chunks.push(chunk);
     });
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(503);
@@ -63,9 +58,9 @@ describe("failover and upstream failures", () => {
   });
 
   test("closes the JSON array with Google's error object when the stream is cut", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
-    fixture.fake.inject({ fault: { kind: "cut", afterChunks: 2 }, action: "streamGenerateContent" });
-    const response = await fetch(`${fixture.gateway.url}/v1/gemini/v1beta/models/${FLASH}:streamGenerateContent`, {
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    env.fixture.fake.inject({ fault: { kind: "cut", afterChunks: 2 }, action: "streamGenerateContent" });
+    const response = await fetch(`${env.fixture.gateway.url}/v1/gemini/v1beta/models/${FLASH}:streamGenerateContent`, {
       method: "POST",
       headers: { authorization: `Bearer ${customer.key}` },
       body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Long [[long]]" }] }] }),
@@ -77,11 +72,11 @@ describe("failover and upstream failures", () => {
   });
 
   test("still reads Google to the end and bills the whole answer when the client hangs up", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
     const controller = new AbortController();
     let taskId = "";
     await apiFailure(async () => {
-      const stream = await genai(fixture.gateway, customer.key).models.generateContentStream({ ...long, config: { abortSignal: controller.signal } });
+      const stream = await genai(env.fixture.gateway, customer.key).models.generateContentStream({ ...long, config: { abortSignal: controller.signal } });
       for await (const chunk of stream) {
         taskId = chunk.responseId ?? "";
         controller.abort();
@@ -94,8 +89,8 @@ describe("failover and upstream failures", () => {
   });
 
   test("bills a blocked prompt's input and passes Google's promptFeedback through", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
-    const response = await genai(fixture.gateway, customer.key).models.generateContent({ model: FLASH, contents: "Something bad [[block]]" });
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    const response = await genai(env.fixture.gateway, customer.key).models.generateContent({ model: FLASH, contents: "Something bad [[block]]" });
     expect(response.promptFeedback?.blockReason).toBe("SAFETY");
     expect(response.candidates).toBeUndefined();
     expect(await settledTask(response.responseId ?? "")).toMatchObject({ status: "settled", charge: expectedCharge(FLASH, response.usageMetadata), usage: { output: 0 } });
@@ -104,14 +99,14 @@ describe("failover and upstream failures", () => {
 
 describe("the bill, over HTTP", () => {
   test("GET /v1/tasks/{id} shows what the x-request-id answer cost, and the balance agrees", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000_000);
-    const response = await genai(fixture.gateway, customer.key, { base: "/v1/gemini" }).models.generateContent({ ...hello, config: { tools: [{ googleSearch: {} }] } });
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    const response = await genai(env.fixture.gateway, customer.key, { base: "/v1/gemini" }).models.generateContent({ ...hello, config: { tools: [{ googleSearch: {} }] } });
     const taskId = response.sdkHttpResponse?.headers?.["x-request-id"] ?? "";
     const queries = response.candidates?.[0]?.groundingMetadata?.webSearchQueries ?? [];
     const charge = expectedCharge(FLASH, response.usageMetadata, queries);
 
     for (const headers of [{ authorization: `Bearer ${customer.key}` }, { "x-goog-api-key": customer.key }]) {
-      const bill = await fetch(`${fixture.gateway.url}/v1/tasks/${taskId}`, { headers });
+      const bill = await fetch(`${env.fixture.gateway.url}/v1/tasks/${taskId}`, { headers });
       expect(await bill.json()).toMatchObject({
         id: taskId,
         status: "settled",
@@ -130,9 +125,9 @@ describe("the bill, over HTTP", () => {
   });
 
   test("prices cached prompt tokens at the cached price, holding the whole context window for a cache it cannot see", async () => {
-    const customer = await newCustomer(fixture.gateway, 10_000_000);
+    const customer = await newCustomer(env.fixture.gateway, 10_000_000);
     const contents = `Summarise: ${"lorem ipsum ".repeat(4_000)}`;
-    const response = await genai(fixture.gateway, customer.key).models.generateContent({ model: FLASH, contents, config: { cachedContent: "cachedContents/abc" } });
+    const response = await genai(env.fixture.gateway, customer.key).models.generateContent({ model: FLASH, contents, config: { cachedContent: "cachedContents/abc" } });
     const cached = response.usageMetadata?.cachedContentTokenCount ?? 0;
     expect(cached).toBeGreaterThan(0);
     const task = await settledTask(response.responseId ?? "");
@@ -144,15 +139,15 @@ describe("the bill, over HTTP", () => {
 describe("money under concurrency over the native route", () => {
   test("admits exactly as many of 200 simultaneous requests as the balance affords, and the books balance", async () => {
     const request = { ...hello, config: { maxOutputTokens: 1_000 } };
-    const probe = await newCustomer(fixture.gateway, 1_000_000);
-    const hold = (await settledTask((await genai(fixture.gateway, probe.key).models.generateContent(request)).responseId ?? "")).hold;
-    fixture.fake.reset();
+    const probe = await newCustomer(env.fixture.gateway, 1_000_000);
+    const hold = (await settledTask((await genai(env.fixture.gateway, probe.key).models.generateContent(request)).responseId ?? "")).hold;
+    env.fixture.fake.reset();
 
     const start = hold * 37 + Math.floor(hold / 2);
-    const customer = await newCustomer(fixture.gateway, start);
-    const ai = genai(fixture.gateway, customer.key);
+    const customer = await newCustomer(env.fixture.gateway, start);
+    const ai = genai(env.fixture.gateway, customer.key);
     let open = () => undefined as void;
-    fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) }, times: Infinity });
+    env.fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) }, times: Infinity });
 
     let decided = 0;
     const results = Array.from({ length: 200 }, () =>
@@ -162,7 +157,7 @@ describe("money under concurrency over the native route", () => {
       ),
     );
     // Google answers nobody until every request has been admitted or refused.
-    while (fixture.fake.requests.length + decided < 200) {
+    while (env.fixture.fake.requests.length + decided < 200) {
       decided = (await Promise.all(results.map((r) => Promise.race([r.then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 5))])))).reduce((a, b) => a + b, 0);
     }
     open();
@@ -180,7 +175,7 @@ describe("money under concurrency over the native route", () => {
 
 describe("countTokens under concurrency", () => {
   test("admits exactly the key's requests per minute of 12 simultaneous counts, retrying injected write conflicts", async () => {
-    const customer = await newCustomer(fixture.gateway, 1_000, { rpm: 5 });
+    const customer = await newCustomer(env.fixture.gateway, 1_000, { rpm: 5 });
     let calls = 0;
     let injected = 0;
     ledgerIo.update = async (input) => {
@@ -190,12 +185,12 @@ describe("countTokens under concurrency", () => {
       }
       return realUpdate(input);
     };
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, customer.key);
     const results = await Promise.all(Array.from({ length: 12 }, () => ai.models.countTokens(hello).then(() => 200, (error: unknown) => (error instanceof ApiError ? error.status : 0))));
     expect(injected).toBe(6);
     expect(results.filter((status) => status === 200)).toHaveLength(5);
     expect(results.filter((status) => status === 429)).toHaveLength(7);
-    expect(fixture.fake.requests).toHaveLength(5);
+    expect(env.fixture.fake.requests).toHaveLength(5);
     expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000, held: 0, charged: 0 });
   });
 });

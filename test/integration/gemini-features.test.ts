@@ -1,26 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { FunctionCallingConfigMode, ThinkingLevel, type Content, type FunctionDeclaration, type Part } from "@google/genai";
-import { newCustomer, settledTask, startGatewayWithFakeGoogle, type Customer, type GatewayFixture } from "../support/gateway-fixture.ts";
+import { settledTask, upstreamRequest, useGateway } from "../support/gateway-fixture.ts";
 import { expectedCharge, genai } from "../support/gemini-sdk.ts";
 
-let fixture: GatewayFixture;
-let customer: Customer;
-beforeAll(async () => {
-  fixture = await startGatewayWithFakeGoogle();
-});
-afterAll(() => fixture.close());
-beforeEach(async () => {
-  fixture.fake.reset();
-  customer = await newCustomer(fixture.gateway, 10_000_000);
-});
+const env = useGateway({ customerCredits: 10_000_000 });
 
 const FLASH = "gemini-3-flash";
 
-function upstream(index = -1) {
-  const request = fixture.fake.requests.at(index);
-  if (!request) throw new Error("Google was not called");
-  return { ...request, body: request.body as Record<string, unknown> };
-}
+const upstream = (index = -1) => upstreamRequest(env.fixture.fake, index);
 
 describe("chats with function calling", () => {
   const declarations: FunctionDeclaration[] = [
@@ -31,7 +18,7 @@ describe("chats with function calling", () => {
     (parts ?? []).flatMap((part) => (part.functionCall ? [{ functionResponse: { id: part.functionCall.id, name: part.functionCall.name, response: { output: "ok" } } }] : []));
 
   test("runs parallel calls over several turns, the SDK's history carrying Google's thought signatures", async () => {
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, env.customer.key);
     const chat = ai.chats.create({ model: FLASH, config: { tools: [{ functionDeclarations: declarations }] } });
     for (const city of ["Paris", "Rome"]) {
       const calls = await chat.sendMessage({ message: `Weather and time in ${city}?` });
@@ -49,7 +36,7 @@ describe("chats with function calling", () => {
   });
 
   test("runs a sequential chain of calls streamed, each step keeping its own signature", async () => {
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, env.customer.key);
     const chained: FunctionDeclaration[] = [{ ...declarations[0], description: "Weather in a city [[chain]]" }];
     const chat = ai.chats.create({ model: FLASH, config: { tools: [{ functionDeclarations: chained }], toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.AUTO } } } });
     let message: string | Part[] = "Weather in Oslo, twice?";
@@ -70,7 +57,7 @@ describe("chats with function calling", () => {
 
 describe("thinking, images and Google Search", () => {
   test("passes each thinking level the model accepts", async () => {
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, env.customer.key);
     const flash = await ai.models.generateContent({ model: FLASH, contents: "Hi", config: { thinkingConfig: { thinkingLevel: ThinkingLevel.MINIMAL } } });
     expect(flash.usageMetadata?.thoughtsTokenCount).toBe(8);
     const pro = await ai.models.generateContent({ model: "gemini-3.1-pro-preview", contents: "Hi", config: { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW } } });
@@ -80,7 +67,7 @@ describe("thinking, images and Google Search", () => {
 
   test("sends an inline image through untouched and bills its tokens", async () => {
     const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, env.customer.key);
     const response = await ai.models.generateContent({ model: FLASH, contents: [{ role: "user", parts: [{ text: "What is this?" }, { inlineData: { mimeType: "image/png", data: png } }] }] });
     expect((upstream().body.contents as Content[])[0]?.parts).toContainEqual({ inlineData: { mimeType: "image/png", data: png } });
     expect(response.usageMetadata?.promptTokensDetails).toContainEqual({ modality: "IMAGE", tokenCount: 258 });
@@ -88,7 +75,7 @@ describe("thinking, images and Google Search", () => {
   });
 
   test("passes grounding metadata through and bills each search query once, streamed or not", async () => {
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, env.customer.key);
     const grounded = await ai.models.generateContent({ model: FLASH, contents: "Latest news?", config: { tools: [{ googleSearch: {} }] } });
     const metadata = grounded.candidates?.[0]?.groundingMetadata;
     expect(metadata?.webSearchQueries).toEqual(["fake search query one", "fake search query two"]);
@@ -107,9 +94,9 @@ describe("thinking, images and Google Search", () => {
 
 describe("snake_case bodies over raw HTTP", () => {
   async function post(body: object): Promise<Response> {
-    return fetch(`${fixture.gateway.url}/v1beta/models/${FLASH}:generateContent`, {
+    return fetch(`${env.fixture.gateway.url}/v1beta/models/${FLASH}:generateContent`, {
       method: "POST",
-      headers: { "x-goog-api-key": customer.key, "content-type": "application/json" },
+      headers: { "x-goog-api-key": env.customer.key, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
   }

@@ -1,30 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { getTask } from "../../lambda/store/tasks.ts";
-import { balanceOf, newCustomer, settledTask, startGatewayWithFakeGoogle, type Customer, type GatewayFixture } from "../support/gateway-fixture.ts";
+import { balanceOf, settledTask, upstreamRequest, useGateway } from "../support/gateway-fixture.ts";
 import { expectedCharge, genai, type SdkOptions } from "../support/gemini-sdk.ts";
 
-let fixture: GatewayFixture;
-let customer: Customer;
-beforeAll(async () => {
-  fixture = await startGatewayWithFakeGoogle();
-});
-afterAll(() => fixture.close());
-beforeEach(async () => {
-  fixture.fake.reset();
-  customer = await newCustomer(fixture.gateway, 10_000_000);
-});
+const env = useGateway({ customerCredits: 10_000_000 });
 
 const FLASH = "gemini-3-flash";
 
-function upstream(index = -1) {
-  const request = fixture.fake.requests.at(index);
-  if (!request) throw new Error("Google was not called");
-  return { ...request, body: request.body as Record<string, unknown> };
-}
+const upstream = (index = -1) => upstreamRequest(env.fixture.fake, index);
 
 describe("generateContent through @google/genai", () => {
   test("answers on the plain base with the SDK's default API version, and bills exactly Google's usage", async () => {
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, env.customer.key);
     const response = await ai.models.generateContent({ model: FLASH, contents: "Say hello" });
 
     expect(response.text).toContain("Hello from gemini-3-flash-preview");
@@ -35,7 +22,7 @@ describe("generateContent through @google/genai", () => {
     const charge = expectedCharge(FLASH, response.usageMetadata);
     expect(charge).toBeGreaterThan(0);
     expect(await getTask(taskId)).toMatchObject({ status: "settled", route: "gemini", stream: false, model: FLASH, upstreamModel: "gemini-3-flash-preview", charge });
-    expect(await balanceOf(customer.accountId)).toEqual({ available: 10_000_000 - charge, held: 0, charged: charge });
+    expect(await balanceOf(env.customer.accountId)).toEqual({ available: 10_000_000 - charge, held: 0, charged: charge });
   });
 
   test.each<[string, string, SdkOptions["base"], SdkOptions["apiVersion"]]>([
@@ -44,14 +31,14 @@ describe("generateContent through @google/genai", () => {
     ["aivideoapi's /v1/gemini base URL with the default API version", "gemini-3-flash-preview", "/v1/gemini", undefined],
     ["aivideoapi's /v1/gemini base URL with apiVersion v1beta", "models/google/gemini-3-flash-preview", "/v1/gemini", "v1beta"],
   ])("serves %s, the model named %p", async (_case, model, base, apiVersion) => {
-    const ai = genai(fixture.gateway, customer.key, { base, apiVersion });
+    const ai = genai(env.fixture.gateway, env.customer.key, { base, apiVersion });
     const response = await ai.models.generateContent({ model, contents: "Say hello" });
     expect(response.text).toContain("Hello from gemini-3-flash-preview");
     expect(upstream().path).toBe("/v1beta/models/gemini-3-flash-preview:generateContent");
   });
 
   test("caps Google's output at what the hold covers, and keeps the client's cap when it set one", async () => {
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, env.customer.key);
     await ai.models.generateContent({ model: FLASH, contents: "Say hello", config: { maxOutputTokens: 700, temperature: 0.5 } });
     expect(upstream().body.generationConfig).toEqual({ maxOutputTokens: 700, temperature: 0.5 });
     await ai.models.generateContent({ model: FLASH, contents: "Say hello" });
@@ -61,7 +48,7 @@ describe("generateContent through @google/genai", () => {
 
 describe("generateContentStream through @google/genai", () => {
   test("passes Google's chunks through with our task id, and bills the last chunk's usage", async () => {
-    const ai = genai(fixture.gateway, customer.key, { base: "/v1/gemini" });
+    const ai = genai(env.fixture.gateway, env.customer.key, { base: "/v1/gemini" });
     const stream = await ai.models.generateContentStream({ model: FLASH, contents: "Say hello [[long]]", config: { thinkingConfig: { includeThoughts: true } } });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
@@ -78,13 +65,13 @@ describe("generateContentStream through @google/genai", () => {
 
     const charge = expectedCharge(FLASH, last?.usageMetadata);
     expect(await settledTask(taskId)).toMatchObject({ status: "settled", stream: true, charge, usage: { output: (last?.usageMetadata?.candidatesTokenCount ?? 0) + 192, reasoning: 192 } });
-    expect(await balanceOf(customer.accountId)).toEqual({ available: 10_000_000 - charge, held: 0, charged: charge });
+    expect(await balanceOf(env.customer.accountId)).toEqual({ available: 10_000_000 - charge, held: 0, charged: charge });
   });
 
   test("writes SSE as Google does: one data line per event, each ended by a blank line, no [DONE]", async () => {
-    const response = await fetch(`${fixture.gateway.url}/v1beta/models/${FLASH}:streamGenerateContent?alt=sse`, {
+    const response = await fetch(`${env.fixture.gateway.url}/v1beta/models/${FLASH}:streamGenerateContent?alt=sse`, {
       method: "POST",
-      headers: { "x-goog-api-key": customer.key, "content-type": "application/json" },
+      headers: { "x-goog-api-key": env.customer.key, "content-type": "application/json" },
       body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Say hello" }] }] }),
     });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
@@ -98,7 +85,7 @@ describe("generateContentStream through @google/genai", () => {
   });
 
   test("without ?alt=sse, answers one JSON array that parses whole, as Google does", async () => {
-    const response = await fetch(`${fixture.gateway.url}/v1beta/models/${FLASH}:streamGenerateContent?key=${customer.key}`, {
+    const response = await fetch(`${env.fixture.gateway.url}/v1beta/models/${FLASH}:streamGenerateContent?key=${env.customer.key}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Say hello" }] }] }),
@@ -116,18 +103,18 @@ describe("generateContentStream through @google/genai", () => {
 
 describe("countTokens through @google/genai", () => {
   test("counts for free: no task, no hold, no charge", async () => {
-    const ai = genai(fixture.gateway, customer.key);
+    const ai = genai(env.fixture.gateway, env.customer.key);
     const counted = await ai.models.countTokens({ model: FLASH, contents: "12345678" });
     expect(counted.totalTokens).toBe(2);
     expect(upstream()).toMatchObject({ path: "/v1beta/models/gemini-3-flash-preview:countTokens", body: { contents: [{ parts: [{ text: "12345678" }], role: "user" }] } });
     expect(await getTask(counted.sdkHttpResponse?.headers?.["x-request-id"] ?? "")).toBeUndefined();
-    expect(await balanceOf(customer.accountId)).toEqual({ available: 10_000_000, held: 0, charged: 0 });
+    expect(await balanceOf(env.customer.accountId)).toEqual({ available: 10_000_000, held: 0, charged: 0 });
   });
 
   test("rewrites the model inside a generateContentRequest body to Google's id", async () => {
-    const response = await fetch(`${fixture.gateway.url}/v1/gemini/v1beta/models/${FLASH}:countTokens`, {
+    const response = await fetch(`${env.fixture.gateway.url}/v1/gemini/v1beta/models/${FLASH}:countTokens`, {
       method: "POST",
-      headers: { authorization: `Bearer ${customer.key}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${env.customer.key}`, "content-type": "application/json" },
       body: JSON.stringify({ generateContentRequest: { model: `models/${FLASH}`, contents: [{ role: "user", parts: [{ text: "12345678" }] }] } }),
     });
     expect(await response.json()).toMatchObject({ totalTokens: 2 });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "@jest/globals";
 import OpenAI from "openai";
 import { issueKey, openAccount, type KeySettings } from "../../bin/admin/operations.ts";
 import type { LocalGateway } from "../../bin/local/gateway.ts";
@@ -78,4 +79,30 @@ export async function settledTask(taskId: string, timeoutMs = 5_000): Promise<Ta
     if (Date.now() > deadline) throw new Error(`task ${taskId} is still ${task?.status ?? "missing"}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Registers a test file's hooks: one gateway with a fake Google for the file, its fake reset before
+ * each test, and, when `customerCredits` is given, a fresh customer per test.
+ *
+ * @example const env = useGateway({ customerCredits: 10_000_000 }); // then env.fixture, env.customer
+ */
+export function useGateway(options: { customerCredits?: number } = {}): { fixture: GatewayFixture; customer: Customer } {
+  const env = {} as { fixture: GatewayFixture; customer: Customer };
+  beforeAll(async () => {
+    env.fixture = await startGatewayWithFakeGoogle();
+  });
+  afterAll(() => env.fixture.close());
+  beforeEach(async () => {
+    env.fixture.fake.reset();
+    if (options.customerCredits !== undefined) env.customer = await newCustomer(env.fixture.gateway, options.customerCredits);
+  });
+  return env;
+}
+
+/** The request Google received, `index` counting from the end by default. */
+export function upstreamRequest(fake: FakeGemini, index = -1) {
+  const request = fake.requests.at(index);
+  if (!request) throw new Error("Google was not called");
+  return { ...request, body: request.body as Record<string, unknown> };
 }
