@@ -3,7 +3,7 @@ import OpenAI, { APIError, AuthenticationError, BadRequestError, NotFoundError, 
 import { findModel, type ModelSpec } from "../../lambda/domain/catalog.ts";
 import { boundPromptTokens, holdFor } from "../../lambda/domain/holds.ts";
 import { planChatRequest } from "../../lambda/domain/openai/request.ts";
-import { balanceOf, newCustomer, settledTask, UPSTREAM_KEYS, useGateway } from "../support/gateway-fixture.ts";
+import { balanceOf, burstBehindGate, newCustomer, settledTask, UPSTREAM_KEYS, useGateway } from "../support/gateway-fixture.ts";
 
 const env = useGateway();
 
@@ -233,27 +233,12 @@ describe("money under concurrency over HTTP", () => {
     const hold = holdOf(request, 1_000);
     const start = hold * 37 + hold / 2;
     const customer = await newCustomer(env.fixture.gateway, Math.floor(start));
-    let open = () => undefined as void;
-    env.fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) }, times: Infinity });
-
-    let decided = 0;
-    const results = Array.from({ length: 200 }, () =>
-      customer.openai.chat.completions.create(request).then(
-        (completion) => ({ ok: true as const, completion }),
-        (error: unknown) => ({ ok: false as const, error }),
-      ),
-    );
-    // Google answers nobody until every request has been admitted or refused.
-    while (env.fixture.fake.requests.length + decided < 200) {
-      decided = (await Promise.all(results.map((r) => Promise.race([r.then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 5))])))).reduce((a, b) => a + b, 0);
-    }
-    open();
-    const settled = await Promise.all(results);
-    const admitted = settled.filter((result) => result.ok);
+    const outcomes = await burstBehindGate(env.fixture.fake, 200, () => customer.openai.chat.completions.create(request));
+    const admitted = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
     expect(admitted).toHaveLength(37);
-    expect(settled.filter((r) => !r.ok).every((r) => !r.ok && r.error instanceof APIError && r.error.status === 402)).toBe(true);
+    expect(outcomes.every((o) => o.ok || (o.error instanceof APIError && o.error.status === 402))).toBe(true);
 
-    const charged = (await Promise.all(admitted.map((r) => (r.ok ? settledTask(r.completion.id) : undefined)))).reduce((sum, task) => sum + (task?.charge ?? 0), 0);
+    const charged = (await Promise.all(admitted.map((completion) => settledTask(completion.id)))).reduce((sum, task) => sum + (task.charge ?? 0), 0);
     const books = await balanceOf(customer.accountId);
     expect(books).toEqual({ available: Math.floor(start) - charged, held: 0, charged });
   });

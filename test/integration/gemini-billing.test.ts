@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { TransactionConflictException } from "@aws-sdk/client-dynamodb";
 import { ApiError, type GenerateContentResponse } from "@google/genai";
 import { ledgerIo } from "../../lambda/store/ledger.ts";
-import { balanceOf, newCustomer, settledTask, UPSTREAM_KEYS, useGateway } from "../support/gateway-fixture.ts";
+import { balanceOf, burstBehindGate, newCustomer, settledTask, UPSTREAM_KEYS, useGateway } from "../support/gateway-fixture.ts";
 import { apiFailure, expectedCharge, genai } from "../support/gemini-sdk.ts";
 
 const env = useGateway();
@@ -146,25 +146,10 @@ describe("money under concurrency over the native route", () => {
     const start = hold * 37 + Math.floor(hold / 2);
     const customer = await newCustomer(env.fixture.gateway, start);
     const ai = genai(env.fixture.gateway, customer.key);
-    let open = () => undefined as void;
-    env.fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) }, times: Infinity });
-
-    let decided = 0;
-    const results = Array.from({ length: 200 }, () =>
-      ai.models.generateContent(request).then(
-        (response) => ({ ok: true as const, response }),
-        (error: unknown) => ({ ok: false as const, error }),
-      ),
-    );
-    // Google answers nobody until every request has been admitted or refused.
-    while (env.fixture.fake.requests.length + decided < 200) {
-      decided = (await Promise.all(results.map((r) => Promise.race([r.then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 5))])))).reduce((a, b) => a + b, 0);
-    }
-    open();
-    const settled = await Promise.all(results);
-    const admitted = settled.flatMap((result) => (result.ok ? [result.response] : []));
+    const outcomes = await burstBehindGate(env.fixture.fake, 200, () => ai.models.generateContent(request));
+    const admitted = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
     expect(admitted).toHaveLength(37);
-    expect(settled.every((r) => r.ok || (r.error instanceof ApiError && r.error.status === 402))).toBe(true);
+    expect(outcomes.every((o) => o.ok || (o.error instanceof ApiError && o.error.status === 402))).toBe(true);
 
     const tasks = await Promise.all(admitted.map((response) => settledTask(response.responseId ?? "")));
     const charged = tasks.reduce((sum, task) => sum + (task.charge ?? 0), 0);

@@ -106,3 +106,27 @@ export function upstreamRequest(fake: FakeGemini, index = -1) {
   if (!request) throw new Error("Google was not called");
   return { ...request, body: request.body as Record<string, unknown> };
 }
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Fires `count` requests at once while Google answers nobody, so every admission is decided before
+ * any settlement; opens the gate once each request has reached Google or been refused.
+ */
+export async function burstBehindGate<T>(fake: FakeGemini, count: number, send: () => Promise<T>): Promise<Outcome<T>[]> {
+  let open = () => undefined as void;
+  fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) }, times: Infinity });
+  let refused = 0;
+  const outcomes = Array.from({ length: count }, () =>
+    send().then(
+      (value): Outcome<T> => ({ ok: true, value }),
+      (error: unknown): Outcome<T> => {
+        refused++;
+        return { ok: false, error };
+      },
+    ),
+  );
+  while (fake.requests.length + refused < count) await new Promise((resolve) => setTimeout(resolve, 5));
+  open();
+  return Promise.all(outcomes);
+}
