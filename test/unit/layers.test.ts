@@ -14,7 +14,7 @@ function sourceFiles(dir: string): string[] {
 
 function importedLayers(file: string): string[] {
   const source = readFileSync(file, "utf8");
-  const specifiers = [...source.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)].map((match) => match[1] ?? "");
+  const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)].map((match) => match[1] ?? "");
   return specifiers
     .map((specifier) => relative(LAMBDA, join(file, "..", specifier)).split("/")[0] ?? "")
     .filter((layer) => (LAYERS as readonly string[]).includes(layer));
@@ -33,7 +33,7 @@ describe("the lambda layers", () => {
 
   test("pure domain code touches no AWS SDK, network, file system or process", () => {
     // node:net is allowed for its BlockList and isIP, which do no I/O.
-    const io = /from\s+"(@aws-sdk\/|node:(http|https|http2|dgram|dns|fs|fs\/promises|child_process)")/;
+    const io = /(?:from|import)\s*\(?\s*"(@aws-sdk\/|node:(http|https|http2|dgram|dns|fs|fs\/promises|child_process)")/;
     const offenders = sourceFiles(join(LAMBDA, "domain")).filter((file) => io.test(readFileSync(file, "utf8")));
     expect(offenders.map((file) => relative(LAMBDA, file))).toEqual([]);
   });
