@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   const { demo, created } = await ensureDemoAccount(join(LOCAL_DIR, "demo.json"));
   console.log(`gateway    ${gateway.url}  (OpenAI: /v1/...; native Gemini: /v1beta/..., /v1/gemini/...)`);
   console.log(`demo key   ${demo.key}  (account ${demo.accountId}${created ? ", just created with 10,000,000 credits" : ""}; kept in .local/demo.json)`);
-  console.log(`try        curl ${gateway.url}/v1/credits -H "Authorization: Bearer ${demo.key}"`);
+  console.log(`try        curl ${gateway.url}/v1/chat/completions -H "Authorization: Bearer ${demo.key}" \\`);
+  console.log(`             -H "content-type: application/json" -d '{"model":"gemini-3-flash","messages":[{"role":"user","content":"Hello"}]}'`);
+  console.log(`           curl ${gateway.url}/v1/credits -H "Authorization: Bearer ${demo.key}"`);
   console.log("Ctrl-C stops everything started here.");
 }
 
