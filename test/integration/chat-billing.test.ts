@@ -39,7 +39,9 @@ describe("failover and upstream failures", () => {
     expect(completion.choices[0]?.message.content).toBeTruthy();
     expect(env.fixture.fake.requests.map((request) => request.apiKey)).toContain(UPSTREAM_KEYS[1]);
     expect(await settledTask(completion.id)).toMatchObject({ status: "settled", upstreamAccount: "env-2" });
-    expect(await customer.bill(completion.id)).toMatchObject({ status: "settled", charge: (completion.usage as unknown as { credits: number }).credits });
+    const charge = (completion.usage as unknown as { credits: number }).credits;
+    expect(await customer.bill(completion.id)).toMatchObject({ status: "settled", charge });
+    expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000 - charge, held: 0, charged: charge });
   });
 
   test("answers 503 upstream_error and refunds everything when every account is down", async () => {
