@@ -14,6 +14,7 @@ import {
   TASKS_TABLE,
   TTL_ATTRIBUTE,
   UPSTREAM_SECRET_ENV,
+  tableNameOutput,
 } from "../lambda/store/schema.ts";
 import type { KeyAttribute, TableSchema } from "../lambda/store/schema.ts";
 import { GatewayFunction } from "./gateway-function.ts";
@@ -74,7 +75,7 @@ export class GatewayStack extends Stack {
     this.sweeperFunction = this.sweeper();
 
     for (const table of TABLES) {
-      new CfnOutput(this, `${pascalCase(table.id)}TableName`, {
+      new CfnOutput(this, tableNameOutput(table), {
         description: `DynamoDB ${table.id} table (${table.envVar})`,
         value: this.tables[table.id].tableName,
       });

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { TABLES, UPSTREAM_SECRET_ENV } from "../../lambda/store/schema.ts";
+import { TABLES, UPSTREAM_SECRET_ENV, tableNameOutput } from "../../lambda/store/schema.ts";
 import { DYNAMODB_ENDPOINT_ENV } from "../../lambda/store/client.ts";
 import { readAccountsFile, readSecretAccounts, writeAccountsFile, writeSecretAccounts } from "../../lambda/upstream/sources.ts";
 import type { UpstreamAccount } from "../../lambda/upstream/accounts.ts";
@@ -41,7 +41,7 @@ async function useStack(stackName: string): Promise<UpstreamStore> {
   const { Stacks } = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
   const outputs = new Map((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
   for (const table of TABLES) {
-    const name = outputs.get(`${table.id.charAt(0).toUpperCase()}${table.id.slice(1)}TableName`);
+    const name = outputs.get(tableNameOutput(table));
     if (!name) throw new AdminError(`stack ${stackName} has no output for the ${table.id} table; is it a gemini-gateway stack?`);
     process.env[table.envVar] = name;
   }

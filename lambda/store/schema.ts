@@ -61,6 +61,11 @@ export const TASKS_TABLE: TableSchema = {
 
 export const TABLES: readonly TableSchema[] = [KEYS_TABLE, CREDITS_TABLE, TASKS_TABLE];
 
+/** The stack output that names a deployed table (e.g. `KeysTableName`), read by the admin CLI. */
+export function tableNameOutput(table: TableSchema): string {
+  return `${table.id.charAt(0).toUpperCase()}${table.id.slice(1)}TableName`;
+}
+
 /** Table names the local runner and the tests use when no deployed names are configured. */
 export function localTableName(table: TableSchema, prefix = "gemini-gateway"): string {
   return `${prefix}-${table.id}`;
