@@ -97,6 +97,15 @@ describe("failover and upstream failures", () => {
     expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000 - (bill.charge ?? 0), held: 0, charged: bill.charge });
   });
 
+  test("answers a non-streamed request whose Google stream breaks part-way with 503, refunded: the client got nothing", async () => {
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000);
+    env.fixture.fake.inject({ fault: { kind: "cut", afterChunks: 3 }, action: "streamGenerateContent" });
+    const error = await failure(customer.openai.chat.completions.create({ ...hello, messages: [{ role: "user", content: "Long [[long]]" }] }));
+    expect(error).toMatchObject({ status: 503, code: "upstream_error" });
+    expect(await customer.bill(error.headers?.get("x-request-id") ?? "")).toMatchObject({ status: "refunded", charge: 0 });
+    expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000, held: 0, charged: 0 });
+  });
+
   test("still reads Google to the end and bills the whole answer when the client hangs up", async () => {
     const customer = await newCustomer(env.fixture.gateway, 1_000_000);
     const controller = new AbortController();

@@ -48,6 +48,17 @@ describe("chat completions through the official openai SDK", () => {
     expect(await env.customer.bill(chunks[0]!.id)).toMatchObject({ status: "settled", stream: true, charge: credits });
   });
 
+  test("gives a non-streamed request exactly the text the stream would have, joined", async () => {
+    const messages = [{ role: "user" as const, content: "Tell me [[long]]" }];
+    const whole = await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages });
+    let streamed = "";
+    for await (const chunk of await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, stream: true })) {
+      streamed += chunk.choices[0]?.delta.content ?? "";
+    }
+    expect(whole.choices[0]?.message.content).toBe(streamed);
+    expect(streamed.split(" ").length).toBeGreaterThan(150);
+  });
+
   test("runs a multi-turn tool loop with parallel calls, keeping thought signatures across turns", async () => {
     const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather and time in Paris?" }];
     const first = await env.customer.openai.chat.completions.create({ model: "gemini-3-flash", messages, tools });

@@ -17,7 +17,7 @@ describe("generateContent through @google/genai", () => {
     expect(response.text).toContain("Hello from gemini-3-flash-preview");
     const taskId = response.sdkHttpResponse?.headers?.["x-request-id"] ?? "";
     expect(response.responseId).toBe(taskId);
-    expect(upstream()).toMatchObject({ path: "/v1beta/models/gemini-3-flash-preview:generateContent", apiKey: expect.stringMatching(/^fake-google-key/) });
+    expect(upstream()).toMatchObject({ path: "/v1beta/models/gemini-3-flash-preview:streamGenerateContent", apiKey: expect.stringMatching(/^fake-google-key/) });
 
     const charge = expectedCharge(FLASH, response.usageMetadata);
     expect(charge).toBeGreaterThan(0);
@@ -34,7 +34,8 @@ describe("generateContent through @google/genai", () => {
     const ai = genai(env.fixture.gateway, env.customer.key, { base, apiVersion });
     const response = await ai.models.generateContent({ model, contents: "Say hello" });
     expect(response.text).toContain("Hello from gemini-3-flash-preview");
-    expect(upstream().path).toBe("/v1beta/models/gemini-3-flash-preview:generateContent");
+    // Google is always called streaming; the answer is joined for the client.
+    expect(upstream().path).toBe("/v1beta/models/gemini-3-flash-preview:streamGenerateContent");
   });
 
   test("caps Google's output at what the hold covers, and keeps the client's cap when it set one", async () => {

@@ -1,21 +1,20 @@
 /**
  * `POST /v1/chat/completions`: validate and translate, hold credits, call Google with failover,
- * translate back, settle from Google's final usage. Nothing is charged for a request that fails
- * before Google produced output.
+ * translate back, settle from Google's final usage. Google is always called streaming (see
+ * domain/gemini/aggregate.ts); a client that did not ask to stream gets the whole answer at once.
+ * Nothing is charged for a request that fails before Google produced output.
  */
 import { Readable } from "node:stream";
-import type { GenerateContentResponse } from "../../domain/gemini/types.ts";
 import { planChatRequest } from "../../domain/openai/request.ts";
 import { toChatCompletion } from "../../domain/openai/response.ts";
 import { ChatStreamTranslator } from "../../domain/openai/stream.ts";
-import { toChatUsage } from "../../domain/openai/usage.ts";
 import { json, type FunctionUrlResult } from "../../http/function-url.ts";
 import { SSE_DONE, SSE_HEADERS, sseEvent } from "../../http/sse.ts";
 import { admitRequest, resolveModel } from "../../middleware/admission.ts";
 import type { RouteHandler } from "../../middleware/types.ts";
-import { generate, openStream } from "../../upstream/failover.ts";
-import { searchQueriesOf, withOutputCap } from "./gemini-body.ts";
-import { meteredStream, refundingOnFailure, responseHeaders, settlerFor, type StreamView } from "./metering.ts";
+import { openStream } from "../../upstream/failover.ts";
+import { withOutputCap } from "./gemini-body.ts";
+import { collectAnswer, meteredStream, refundingOnFailure, responseHeaders, settlerFor, type StreamView } from "./metering.ts";
 
 export const createChatCompletion: RouteHandler = async ({ context, body }) => {
   const key = context.key;
@@ -36,15 +35,11 @@ export const createChatCompletion: RouteHandler = async ({ context, body }) => {
   const ctx = { id: context.requestId, created: Math.floor(Date.now() / 1000), model: model.id };
   const settle = settlerFor(admitted, model);
 
-  if (!plan.stream) {
-    const { account, response } = await refundingOnFailure(settle, () => generate(call));
-    const reply = response as GenerateContentResponse;
-    const completion = toChatCompletion(reply, ctx, plan);
-    const { charge } = await settle({ usage: reply.usageMetadata, searchQueries: searchQueriesOf(reply), status: "settled", upstreamAccount: account });
-    return json(200, { ...completion, usage: toChatUsage(reply.usageMetadata, charge) }, await responseHeaders(admitted, context.requestId));
-  }
-
   const opened = await refundingOnFailure(settle, () => openStream(call));
+  if (!plan.stream) {
+    const { response, charge } = await collectAnswer(opened, settle);
+    return json(200, toChatCompletion(response, ctx, plan, { credits: charge }), await responseHeaders(admitted, context.requestId));
+  }
   return {
     statusCode: 200,
     headers: { ...SSE_HEADERS, ...(await responseHeaders(admitted, context.requestId)) },

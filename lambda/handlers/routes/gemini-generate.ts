@@ -2,20 +2,20 @@
  * `POST …/models/{model}:generateContent` and `:streamGenerateContent`: Google's own protocol, for
  * `@google/genai` pointed at us. Validate, hold credits, call Google with failover and pass its answer
  * through — rewriting only the model id, the output cap the hold allows, and `responseId` (our task
- * id) — then settle from Google's last usage. Nothing is charged for a request that fails before
+ * id) — then settle from Google's last usage. Google is always called streaming; `:generateContent`
+ * answers with the chunks joined into one response (domain/gemini/aggregate.ts). Nothing is charged for a request that fails before
  * Google produced output.
  */
 import { Readable } from "node:stream";
 import { planGenerateContent } from "../../domain/gemini/native-request.ts";
 import { NativeStreamFramer, type NativeFraming } from "../../domain/gemini/stream-framing.ts";
-import type { GenerateContentResponse } from "../../domain/gemini/types.ts";
 import { json, type FunctionUrlResult } from "../../http/function-url.ts";
 import { SSE_HEADERS } from "../../http/sse.ts";
 import { admitRequest, resolveModel } from "../../middleware/admission.ts";
 import type { RouteHandler, RouteRequest } from "../../middleware/types.ts";
-import { generate, openStream } from "../../upstream/failover.ts";
-import { searchQueriesOf, withOutputCap } from "./gemini-body.ts";
-import { meteredStream, refundingOnFailure, responseHeaders, settlerFor } from "./metering.ts";
+import { openStream } from "../../upstream/failover.ts";
+import { withOutputCap } from "./gemini-body.ts";
+import { collectAnswer, meteredStream, refundingOnFailure, responseHeaders, settlerFor } from "./metering.ts";
 
 /** Where an unknown-model 404 sends the client. */
 export const GOOGLE_MODEL_LIST = "/v1beta/models";
@@ -50,15 +50,13 @@ async function generateNative({ context, params, body, event }: RouteRequest, st
   const call = { model: model.upstreamModel, body: withOutputCap(plan.body, admitted.outputCap) };
   const settle = settlerFor(admitted, model);
 
+  const opened = await refundingOnFailure(settle, () => openStream(call));
   if (!stream) {
-    const { account, response } = await refundingOnFailure(settle, () => generate(call));
-    const reply = response as GenerateContentResponse;
-    await settle({ usage: reply.usageMetadata, searchQueries: searchQueriesOf(reply), status: "settled", upstreamAccount: account });
-    return json(200, { ...reply, responseId: context.requestId }, await responseHeaders(admitted, context.requestId));
+    const { response } = await collectAnswer(opened, settle);
+    return json(200, { ...response, responseId: context.requestId }, await responseHeaders(admitted, context.requestId));
   }
 
   const framing: NativeFraming = event.queryStringParameters?.alt === "sse" ? "sse" : "json-array";
-  const opened = await refundingOnFailure(settle, () => openStream(call));
   return {
     statusCode: 200,
     headers: { ...(framing === "sse" ? SSE_HEADERS : JSON_ARRAY_HEADERS), ...(await responseHeaders(admitted, context.requestId)) },

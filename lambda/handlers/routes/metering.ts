@@ -6,8 +6,9 @@
  * in how they write chunks, which they supply as a `StreamView`.
  */
 import type { ModelSpec } from "../../domain/catalog.ts";
-import { GatewayError } from "../../domain/errors.ts";
-import type { UsageMetadata } from "../../domain/gemini/types.ts";
+import { GatewayError, UpstreamError } from "../../domain/errors.ts";
+import { aggregateChunks } from "../../domain/gemini/aggregate.ts";
+import type { GenerateContentResponse, UsageMetadata } from "../../domain/gemini/types.ts";
 import { settleRequest, type Admitted, type SettleInput } from "../../middleware/admission.ts";
 import type { GenerateContentChunk, OpenedStream } from "../../upstream/failover.ts";
 import { searchQueriesOf } from "./gemini-body.ts";
@@ -38,6 +39,26 @@ export async function refundingOnFailure<T>(settle: Settle, call: () => Promise<
     await settle({ usage: undefined, status: "refunded", errorCode: error instanceof GatewayError ? error.code : "upstream_error" });
     throw error;
   }
+}
+
+/**
+ * For a client that did not ask to stream: read Google's stream whole, settle, and answer once.
+ * A stream that breaks part-way refunds everything — the client received nothing — and is a 503.
+ *
+ * @example const { response, charge } = await collectAnswer(await refundingOnFailure(settle, () => openStream(call)), settle);
+ */
+export async function collectAnswer(opened: OpenedStream, settle: Settle): Promise<{ response: GenerateContentResponse; charge: number }> {
+  const chunks: GenerateContentChunk[] = [opened.first];
+  try {
+    for await (const chunk of opened.rest) chunks.push(chunk);
+  } catch {
+    await settle({ usage: undefined, status: "refunded", errorCode: "upstream_error", upstreamAccount: opened.account });
+    throw new UpstreamError("The upstream model failed before finishing its answer; nothing was charged. Retry, or stream to keep partial output.");
+  }
+  const response = aggregateChunks(chunks);
+  const searchQueries = new Set(chunks.flatMap(searchQueriesOf));
+  const { charge } = await settle({ usage: response.usageMetadata, searchQueries: [...searchQueries], status: "settled", upstreamAccount: opened.account });
+  return { response, charge };
 }
 
 /** How a route writes one stream: what each upstream chunk, the end and a failure become. */
