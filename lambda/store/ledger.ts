@@ -7,7 +7,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { counterExpiry, rateWindow, spendWindows, type SpendWindow, type SpendWindowKind } from "../domain/windows.ts";
+import { counterExpiry, rateWindow, spendWindows, type SpendWindow, type SpendWindowKind, type Window } from "../domain/windows.ts";
 import { documentClient } from "./client.ts";
 import { ACCOUNT_SK, accountPk, keyPk } from "./accounts.ts";
 import { retryOnConflict } from "./conflicts.ts";
@@ -65,15 +65,7 @@ export async function admit(request: AdmissionRequest): Promise<AdmissionOutcome
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       },
     },
-    {
-      Update: {
-        TableName: credits,
-        Key: { pk: keyPk(request.task.keyId), sk: rate.sk },
-        UpdateExpression: "ADD requests :one SET expiresAt = :expiresAt",
-        ...(request.rpm !== undefined && { ConditionExpression: "attribute_not_exists(requests) OR requests < :rpm" }),
-        ExpressionAttributeValues: { ":one": 1, ":expiresAt": counterExpiry(rate), ...(request.rpm !== undefined && { ":rpm": request.rpm }) },
-      },
-    },
+    { Update: rateCounterUpdate(request.task.keyId, request.rpm, rate) },
     ...windows.map((window) => {
       const limit = request.spendLimits[window.kind];
       const expiresAt = counterExpiry(window);
@@ -127,13 +119,7 @@ export async function admitRate(request: { readonly keyId: string; readonly rpm?
   const resetsAt = rate.resetsAt ?? 0;
   try {
     await retryOnConflict(() =>
-      ledgerIo.update({
-        TableName: tableNames().credits,
-        Key: { pk: keyPk(request.keyId), sk: rate.sk },
-        UpdateExpression: "ADD requests :one SET expiresAt = :expiresAt",
-        ...(request.rpm !== undefined && { ConditionExpression: "attribute_not_exists(requests) OR requests < :rpm" }),
-        ExpressionAttributeValues: { ":one": 1, ":expiresAt": counterExpiry(rate), ...(request.rpm !== undefined && { ":rpm": request.rpm }) },
-      }),
+      ledgerIo.update(rateCounterUpdate(request.keyId, request.rpm, rate)),
     );
     return { admitted: true, rateResetsAt: resetsAt };
   } catch (error) {
@@ -142,6 +128,17 @@ export async function admitRate(request: { readonly keyId: string; readonly rpm?
     }
     throw error;
   }
+}
+
+/** Counts one request in the key's current minute, refused once the minute holds `rpm`. */
+function rateCounterUpdate(keyId: string, rpm: number | undefined, rate: Window) {
+  return {
+    TableName: tableNames().credits,
+    Key: { pk: keyPk(keyId), sk: rate.sk },
+    UpdateExpression: "ADD requests :one SET expiresAt = :expiresAt",
+    ...(rpm !== undefined && { ConditionExpression: "attribute_not_exists(requests) OR requests < :rpm" }),
+    ExpressionAttributeValues: { ":one": 1, ":expiresAt": counterExpiry(rate), ...(rpm !== undefined && { ":rpm": rpm }) },
+  };
 }
 
 /** How many requests the key has made in the minute containing `now`. */
