@@ -108,7 +108,9 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
     return view.push(chunk);
   };
   try {
-    for await (const chunk of upstream) yield* see(chunk);
+    // Not `for await`: leaving that loop early (the client went away) would close Google's stream,
+    // and the `finally` below must still be able to read it to the end.
+    for (let next = await upstream.next(); !next.done; next = await upstream.next()) yield* see(next.value);
     const charge = await settleOnce();
     yield* view.finish(charge);
   } catch (error) {
