@@ -4,7 +4,7 @@
  * inner request must name Google's model, so it is rewritten to our catalog model's upstream id.
  */
 import type { ModelSpec } from "../catalog.ts";
-import { isObject, type JsonObject } from "../openai/validate.ts";
+import { isObject, type JsonObject } from "../validate.ts";
 import { readObject } from "./fields.ts";
 import { checkContents, withUpstreamModel } from "./native-request.ts";
 

@@ -3,7 +3,7 @@
  * (gemini-wire.md §1.1). Native bodies are read and written through these helpers so a field is
  * found, and replaced, under whichever spelling the client chose.
  */
-import { fail, isObject, type JsonObject } from "../openai/validate.ts";
+import { fail, isObject, type JsonObject } from "../validate.ts";
 
 /**
  * @example snakeCase("maxOutputTokens") // "max_output_tokens"

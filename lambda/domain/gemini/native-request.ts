@@ -17,7 +17,7 @@
  */
 import type { ModelSpec } from "../catalog.ts";
 import { InvalidRequestError } from "../errors.ts";
-import { fail, isObject, optionalNumber, type JsonObject } from "../openai/validate.ts";
+import { fail, isObject, optionalNumber, type JsonObject } from "../validate.ts";
 import { join, readArray, readField, readObject, snakeCase } from "./fields.ts";
 import { checkThinking } from "./thinking.ts";
 import { checkTools } from "./tools.ts";

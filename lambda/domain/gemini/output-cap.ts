@@ -3,7 +3,7 @@
  * and answer together. The cap replaces the client's own field in the client's spelling: a body with
  * `generation_config.max_output_tokens` must not gain a second, conflicting camelCase field.
  */
-import { isObject } from "../openai/validate.ts";
+import { isObject } from "../validate.ts";
 import { snakeCase } from "./fields.ts";
 
 const CONFIG = "generationConfig";

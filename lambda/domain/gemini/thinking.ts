@@ -4,7 +4,7 @@
  * budget of 0, since no Gemini 3 model can switch thinking off. The config itself is sent as given.
  */
 import type { ModelSpec } from "../catalog.ts";
-import { fail, optionalNumber, type JsonObject } from "../openai/validate.ts";
+import { fail, optionalNumber, type JsonObject } from "../validate.ts";
 import { readField, readObject } from "./fields.ts";
 
 const KNOWN_LEVELS = ["MINIMAL", "LOW", "MEDIUM", "HIGH"] as const;

@@ -4,7 +4,7 @@
  * `toolConfig.includeServerSideToolInvocations: true` (the aivideoapi seed refuses it outright), so
  * without the flag it is our 400, with the fix, instead of Google's after a round trip.
  */
-import { fail, isObject, type JsonObject } from "../openai/validate.ts";
+import { fail, isObject, type JsonObject } from "../validate.ts";
 import { readArray, readField, readObject } from "./fields.ts";
 
 /**

@@ -16,8 +16,8 @@
  * Empty text parts are dropped: Gemini rejects empty `text`.
  */
 import type { Part } from "../gemini/types.ts";
-import { expectArray, expectObject, expectOneOf, expectString, fail, isObject, optionalString } from "./validate.ts";
-import type { JsonObject } from "./validate.ts";
+import { expectArray, expectObject, expectOneOf, expectString, fail, isObject, optionalString } from "../validate.ts";
+import type { JsonObject } from "../validate.ts";
 
 const USER_PART_TYPES = ["text", "image_url", "input_audio", "file"] as const;
 

@@ -12,8 +12,8 @@
  * Property names under `properties` and `$defs` are data, not keywords, and are never removed.
  */
 import type { JsonSchema } from "../gemini/types.ts";
-import { isObject } from "./validate.ts";
-import type { JsonObject } from "./validate.ts";
+import { isObject } from "../validate.ts";
+import type { JsonObject } from "../validate.ts";
 
 const SUPPORTED = new Set([
   "$id",

@@ -26,8 +26,8 @@
 import type { Content, Part } from "../gemini/types.ts";
 import { textPieces, userParts } from "./content-parts.ts";
 import { placeTextSignature, signatureFromExtra, signaturesFromReasoningDetails, withSentinels } from "./signatures.ts";
-import { expectArray, expectName, expectObject, expectOneOf, expectString, fail, isObject, optionalArray } from "./validate.ts";
-import type { JsonObject } from "./validate.ts";
+import { expectArray, expectName, expectObject, expectOneOf, expectString, fail, isObject, optionalArray } from "../validate.ts";
+import type { JsonObject } from "../validate.ts";
 
 export interface GeminiConversation {
   contents: Content[];

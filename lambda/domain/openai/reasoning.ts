@@ -19,8 +19,8 @@
  */
 import type { ModelSpec, ThinkingLevel } from "../catalog.ts";
 import type { GeminiThinkingLevel, ThinkingConfig } from "../gemini/types.ts";
-import { expectOneOf, optionalBoolean, optionalNumber, optionalObject } from "./validate.ts";
-import type { JsonObject } from "./validate.ts";
+import { expectOneOf, optionalBoolean, optionalNumber, optionalObject } from "../validate.ts";
+import type { JsonObject } from "../validate.ts";
 
 export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];

@@ -32,8 +32,8 @@ import { toGeminiConversation } from "./messages.ts";
 import { planReasoning } from "./reasoning.ts";
 import { toResponseFormat } from "./response-format.ts";
 import { toGeminiTools } from "./tools.ts";
-import { definedOnly, expectString, fail, isObject, optionalArray, optionalBoolean, optionalNumber, optionalObject, optionalString } from "./validate.ts";
-import type { JsonObject } from "./validate.ts";
+import { definedOnly, expectString, fail, isObject, optionalArray, optionalBoolean, optionalNumber, optionalObject, optionalString } from "../validate.ts";
+import type { JsonObject } from "../validate.ts";
 
 export interface ChatRequestPlan {
   model: ModelSpec;

@@ -12,7 +12,7 @@
  */
 import type { GenerationConfig } from "../gemini/types.ts";
 import { toGeminiSchema } from "./json-schema.ts";
-import { expectObject, expectOneOf, fail, isObject, optionalBoolean, optionalObject, optionalString } from "./validate.ts";
+import { expectObject, expectOneOf, fail, isObject, optionalBoolean, optionalObject, optionalString } from "../validate.ts";
 
 /**
  * Reads `response_format` into generation settings.

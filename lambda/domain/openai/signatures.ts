@@ -26,8 +26,8 @@
 import type { Content, Part } from "../gemini/types.ts";
 import { GEMINI_REASONING_FORMAT } from "./types.ts";
 import type { GoogleExtraContent, ReasoningEncryptedDetail } from "./types.ts";
-import { expectArray, expectObject, expectString, fail, optionalObject, optionalString } from "./validate.ts";
-import type { JsonObject } from "./validate.ts";
+import { expectArray, expectObject, expectString, fail, optionalObject, optionalString } from "../validate.ts";
+import type { JsonObject } from "../validate.ts";
 
 export const SIGNATURE_SENTINEL = "skip_thought_signature_validator";
 const SENTINELS = new Set([SIGNATURE_SENTINEL, "context_engineering_is_the_way_to_go"]);

@@ -19,8 +19,8 @@
  */
 import type { FunctionDeclaration, Tool, ToolConfig } from "../gemini/types.ts";
 import { toGeminiSchema } from "./json-schema.ts";
-import { expectName, expectObject, expectOneOf, fail, isObject, optionalArray, optionalBoolean, optionalString } from "./validate.ts";
-import type { JsonObject } from "./validate.ts";
+import { expectName, expectObject, expectOneOf, fail, isObject, optionalArray, optionalBoolean, optionalString } from "../validate.ts";
+import type { JsonObject } from "../validate.ts";
 
 const GEMINI_FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 

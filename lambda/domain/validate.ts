@@ -3,7 +3,7 @@
  * `InvalidRequestError` naming the exact field path, e.g. "`messages[2].role` must be one of …".
  * JSON `null` counts as absent for optional fields, as OpenAI treats it.
  */
-import { InvalidRequestError } from "../errors.ts";
+import { InvalidRequestError } from "./errors.ts";
 
 export type JsonObject = { readonly [key: string]: unknown };
 
