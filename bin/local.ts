@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8787);
   const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT ?? (await startEmbeddedDynamoDb()).endpoint;
   // The admin CLI finds this gateway's DynamoDB and upstream list through these.
-  writeFileSync(LOCAL_RUNTIME_FILE, JSON.stringify({ dynamodbEndpoint, port }));
+  const tablePrefix = process.env.GATEWAY_TABLE_PREFIX;
+  writeFileSync(LOCAL_RUNTIME_FILE, JSON.stringify({ dynamodbEndpoint, port, tablePrefix }));
   stops.push(async () => rmSync(LOCAL_RUNTIME_FILE, { force: true }));
   process.env.GATEWAY_UPSTREAM_FILE ??= LOCAL_UPSTREAM_FILE;
 
@@ -43,7 +44,6 @@ async function main(): Promise<void> {
     console.log(`upstream   ${count} Google account(s): GEMINI_API_KEY and ${process.env.GATEWAY_UPSTREAM_FILE}`);
   }
 
-  const tablePrefix = process.env.GATEWAY_TABLE_PREFIX;
   const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys, tablePrefix });
   stops.push(() => gateway.close());
   // In AWS an EventBridge schedule runs the sweeper; here a timer does.

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { TABLES, UPSTREAM_SECRET_ENV, tableNameOutput } from "../../lambda/store/schema.ts";
+import { tableEnvironment } from "../../lambda/store/tables.ts";
 import { DYNAMODB_ENDPOINT_ENV } from "../../lambda/store/client.ts";
 import { readAccountsFile, readSecretAccounts, writeAccountsFile, writeSecretAccounts } from "../../lambda/upstream/sources.ts";
 import type { UpstreamAccount } from "../../lambda/upstream/accounts.ts";
@@ -23,16 +24,23 @@ export interface UpstreamStore {
   write(accounts: readonly UpstreamAccount[]): Promise<void>;
 }
 
-/** Points the store modules at the target's tables and returns its upstream account store. */
+/**
+ * Points the store modules at the target's tables and returns its upstream account store. Locally
+ * the tables are the ones `npm start` uses: `GATEWAY_TABLE_PREFIX`, else the prefix it recorded.
+ */
 export async function useTarget(stackName: string | undefined): Promise<UpstreamStore> {
   if (stackName) return useStack(stackName);
+  let prefix = process.env.GATEWAY_TABLE_PREFIX;
   if (!process.env[DYNAMODB_ENDPOINT_ENV]) {
     if (!existsSync(LOCAL_RUNTIME_FILE)) {
       throw new AdminError("no local gateway found: start it with `npm start`, set DYNAMODB_ENDPOINT, or pass --stack NAME");
     }
-    const runtime = JSON.parse(readFileSync(LOCAL_RUNTIME_FILE, "utf8")) as { dynamodbEndpoint: string };
+    const runtime = JSON.parse(readFileSync(LOCAL_RUNTIME_FILE, "utf8")) as { dynamodbEndpoint: string; tablePrefix?: string };
     process.env[DYNAMODB_ENDPOINT_ENV] = runtime.dynamodbEndpoint;
+    prefix ??= runtime.tablePrefix;
   }
+  // Table names set outright (as the tests do) win over any prefix.
+  if (prefix !== undefined) for (const [name, value] of Object.entries(tableEnvironment(prefix))) process.env[name] ??= value;
   const file = process.env.GATEWAY_UPSTREAM_FILE ?? LOCAL_UPSTREAM_FILE;
   return { where: file, read: () => readAccountsFile(file), write: (accounts) => writeAccountsFile(file, accounts) };
 }

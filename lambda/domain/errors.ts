@@ -1,7 +1,9 @@
 /**
  * Every error a client can see. Each class carries its HTTP status, its `code` and `type` from the
- * contract in DESIGN.md §2, and serialises itself to the one envelope all routes share:
- * `{"error":{"code","message","type"}}`. Messages say what was wrong and what to do about it.
+ * contract in DESIGN.md §2, and serialises itself in both dialects: the OpenAI-style envelope
+ * `{"error":{"code","message","type"}}` of the chat route, and Google's own `google.rpc.Status`
+ * envelope on the native route, where `code` is the HTTP status, `status` Google's name for it, and
+ * our code travels as the `ErrorInfo` reason. Messages say what was wrong and what to do about it.
  */
 
 /** Google's `status` names, which the native route adds so Google's SDKs show errors well. */
@@ -19,7 +21,43 @@ const GOOGLE_STATUS: Record<number, string> = {
 };
 
 export interface ErrorEnvelope {
-  error: { code: string; message: string; type: string; status?: string };
+  error: { code: string; message: string; type: string };
+}
+
+/** The domain Google's `ErrorInfo` detail names for errors that are ours, not Google's. */
+export const ERROR_DOMAIN = "gemini-gateway";
+
+/**
+ * Google's error envelope, which `@google/genai`, `@ai-sdk/google` and Google's other clients read:
+ * `code` must be the numeric HTTP status for them to show the message at all.
+ */
+export interface GoogleErrorEnvelope {
+  error: {
+    code: number;
+    message: string;
+    status: string;
+    details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo"; reason: string; domain: typeof ERROR_DOMAIN }];
+    /** Our error type, kept beside Google's fields for clients that read both dialects. */
+    type: string;
+  };
+}
+
+/**
+ * Google's envelope for a status, code and message; the native route's errors and its in-band
+ * stream errors share it.
+ *
+ * @example googleErrorEnvelope(503, "upstream_error", "upstream_error", "Try again.").error.status // "UNAVAILABLE"
+ */
+export function googleErrorEnvelope(statusCode: number, code: string, type: string, message: string): GoogleErrorEnvelope {
+  return {
+    error: {
+      code: statusCode,
+      message,
+      status: GOOGLE_STATUS[statusCode] ?? "UNKNOWN",
+      details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: code, domain: ERROR_DOMAIN }],
+      type,
+    },
+  };
 }
 
 export class GatewayError extends Error {
@@ -29,8 +67,8 @@ export class GatewayError extends Error {
   /** Extra response headers, such as `Retry-After` on a 429. */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(statusCode: number, code: string, type: string, message: string, headers: Record<string, string> = {}) {
-    super(message);
+  constructor(statusCode: number, code: string, type: string, message: string, headers: Record<string, string> = {}, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
     this.statusCode = statusCode;
     this.code = code;
@@ -38,17 +76,13 @@ export class GatewayError extends Error {
     this.headers = headers;
   }
 
-  get googleStatus(): string {
-    return GOOGLE_STATUS[this.statusCode] ?? "UNKNOWN";
-  }
-
   toJSON(): ErrorEnvelope {
     return { error: { code: this.code, message: this.message, type: this.type } };
   }
 
-  /** The envelope with Google's status name beside our fields, for the native Gemini route. */
-  toGoogleJSON(): ErrorEnvelope {
-    return { error: { ...this.toJSON().error, status: this.googleStatus } };
+  /** Google's envelope, for the native Gemini route. */
+  toGoogleJSON(): GoogleErrorEnvelope {
+    return googleErrorEnvelope(this.statusCode, this.code, this.type, this.message);
   }
 }
 
@@ -128,7 +162,18 @@ export class InternalError extends GatewayError {
 }
 
 export class UpstreamError extends GatewayError {
-  constructor(message: string) {
-    super(503, "upstream_error", "upstream_error", message, { "retry-after": "1" });
+  /** @param retryAfterSeconds when an upstream account is expected back; the message should say the same */
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(503, "upstream_error", "upstream_error", message, { "retry-after": String(retryAfterSeconds) });
+  }
+}
+
+/** How long a client should wait after a storage failure: DynamoDB outages are short or long, rarely in between. */
+export const STORAGE_RETRY_AFTER_SECONDS = 2;
+
+/** DynamoDB did not answer, timed out, throttled or failed: retryable, and never the client's fault. */
+export class StorageUnavailableError extends GatewayError {
+  constructor(message = `The gateway's storage is not answering right now; nothing was charged. Retry in ${STORAGE_RETRY_AFTER_SECONDS} s.`, options?: ErrorOptions) {
+    super(503, "storage_unavailable", "api_error", message, { "retry-after": String(STORAGE_RETRY_AFTER_SECONDS) }, options);
   }
 }

@@ -13,3 +13,14 @@ export function randomBase62(length: number): string {
 export function newRequestId(): string {
   return `req_${randomBase62(24)}`;
 }
+
+const TASK_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Whether text could be one of our task ids, so a lookup of anything else is a 404 without a read.
+ *
+ * @example isTaskIdShape("req_0a1B2c3D4e5F6g7H8i9J0k1L") // true
+ */
+export function isTaskIdShape(id: string): boolean {
+  return TASK_ID.test(id);
+}

@@ -6,12 +6,13 @@ import { auth } from "../middleware/auth.ts";
 import { errorMapper, type ErrorDialect } from "../middleware/error-mapper.ts";
 import { ipAllowlist } from "../middleware/ip-allowlist.ts";
 import { jsonBody } from "../middleware/json-body.ts";
+import { payloadLimit } from "../middleware/payload-limit.ts";
 import { requestId } from "../middleware/request-id.ts";
 import { route } from "../middleware/route.ts";
 import type { GatewayContext, GatewayRoute } from "../middleware/types.ts";
 
 /**
- * The pipeline both function URLs share: request id → routing → key → IP allowlist → JSON body →
+ * The pipeline both function URLs share: request id → payload limit → routing → key → IP allowlist → JSON body →
  * the route's handler, with one error mapper turning anything thrown before the first byte into our
  * envelope. The body is parsed only for an authenticated caller.
  *
@@ -22,6 +23,7 @@ export function createGatewayFunction(options: { routes: readonly GatewayRoute[]
   return middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>({ executionMode: executionModeStreamifyResponse })
     .use(errorMapper(options.dialect))
     .use(requestId())
+    .use(payloadLimit())
     .use(route(createRouter(options.routes)))
     .use(auth({ googleStyle: options.dialect === "google" }))
     .use(ipAllowlist())

@@ -3,6 +3,9 @@
  * payload-2.0 event, the handler writes to a response stream, and every chunk it writes is sent to
  * the client as it is written. Used by `npm start`, the integration tests and the benchmark.
  * Import `awslambda-shim.ts` before importing the handlers this serves.
+ *
+ * No request can stop the process: a target that is no URL, an upload cut short, broken chunking and
+ * a client that leaves all end in an answer or a closed socket, never in an error nobody handles.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -28,7 +31,11 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** A function URL refuses request payloads above this size before the function runs. */
+/**
+ * A function URL refuses request payloads above this size before the function runs. Here the
+ * handler is given one byte more than the limit, and its payload-limit middleware answers 413 in its
+ * own dialect, with a request id.
+ */
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|[^;]*\+json)/i;
 
@@ -37,7 +44,11 @@ const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javasc
  * const local = await startLocalServer({ port: 8787, pick: (event) => (event.rawPath.startsWith("/v1beta/") ? gemini : chat) });
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const server = createServer((req, res) => void serve(req, res, options));
+  const server = createServer((req, res) => {
+    // A response whose socket broke reports it here; there is nobody left to tell.
+    res.on("error", () => undefined);
+    serve(req, res, options).catch(() => answerBroken(res));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
@@ -56,9 +67,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, options: LocalServerOptions): Promise<void> {
+  const target = parseTarget(req.url ?? "/");
+  if (target === undefined) return answerPlain(res, 400, "The request target is not a path or an http(s) URL.");
   const body = await readBody(req);
-  if (body === "too-large") return refuseTooLarge(res);
-  const event = toFunctionUrlEvent(req, body);
+  if (body === undefined) return void res.destroy();
+  const event = toFunctionUrlEvent(req, body, target);
   let clientGone = false;
   res.on("close", () => {
     clientGone = !res.writableFinished;
@@ -75,39 +88,63 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: LocalSe
   try {
     await options.pick(event)(event, stream, localContext(event, deadline));
   } catch {
-    // The platform answers 502 when a function fails before its first byte, and cuts the body after.
-    if (!res.headersSent) {
-      res.writeHead(502, { "content-type": "application/json" });
-      res.end(JSON.stringify({ message: "Internal Server Error" }));
-    } else {
-      res.destroy();
-    }
+    answerBroken(res);
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
-  return new Promise((resolve, reject) => {
+/** The platform answers 502 when a function fails before its first byte, and cuts the body after. */
+function answerBroken(res: ServerResponse): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(502, { "content-type": "application/json", connection: "close" });
+  res.end(JSON.stringify({ message: "Internal Server Error" }));
+}
+
+function answerPlain(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+  res.end(`${message}\n`);
+}
+
+interface RequestTarget {
+  readonly path: string;
+  /** Without the `?`. */
+  readonly query: string;
+}
+
+/**
+ * The path and query of an origin-form target (`/v1/models?x=1`) taken as sent, as a function URL's
+ * `rawPath` is; an absolute-form target (`http://host/v1/models`) is read as a URL. Anything else is
+ * no target.
+ *
+ * @example parseTarget("//x?y=1") // { path: "//x", query: "y=1" }
+ */
+export function parseTarget(raw: string): RequestTarget | undefined {
+  let target = raw;
+  if (!raw.startsWith("/")) {
+    const url = URL.parse(raw);
+    if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) return undefined;
+    target = `${url.pathname}${url.search}`;
+  }
+  const mark = target.indexOf("?");
+  return mark === -1 ? { path: target, query: "" } : { path: target.slice(0, mark), query: target.slice(mark + 1) };
+}
+
+/** The body, at most one byte over the limit (the rest is drained unread); undefined if the upload broke off. */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        req.removeAllListeners("data");
-        req.resume();
-        resolve("too-large");
-        return;
-      }
-      chunks.push(chunk);
+      if (size > MAX_REQUEST_BYTES) return;
+      const room = MAX_REQUEST_BYTES + 1 - size;
+      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      size += Math.min(chunk.length, room);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
+    req.on("error", () => resolve(undefined));
+    req.on("close", () => {
+      if (!req.complete) resolve(undefined);
+    });
   });
-}
-
-function refuseTooLarge(res: ServerResponse): void {
-  const message = `Request body is larger than ${MAX_REQUEST_BYTES} bytes, the function URL limit. Send a smaller body.`;
-  res.writeHead(413, { "content-type": "application/json", connection: "close" });
-  res.end(JSON.stringify({ error: { code: "request_too_large", message, type: "invalid_request_error" } }));
 }
 
 function writeHead(res: ServerResponse, prelude: Prelude): void {
@@ -119,22 +156,21 @@ function writeHead(res: ServerResponse, prelude: Prelude): void {
 }
 
 /** Builds the event a function URL would deliver for this request. */
-export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer): FunctionUrlEvent {
-  const url = new URL(req.url ?? "/", "http://local");
+export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, target: RequestTarget = parseTarget(req.url ?? "/") ?? { path: "/", query: "" }): FunctionUrlEvent {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (name === "cookie" || value === undefined) continue;
     headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  for (const [name, value] of new URLSearchParams(target.query)) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   const isText = body.length === 0 || TEXT_TYPES.test(headers["content-type"] ?? "application/json");
   const now = new Date();
   return {
     version: "2.0",
     routeKey: "$default",
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: target.path,
+    rawQueryString: target.query,
     cookies: req.headers.cookie?.split(/;\s*/),
     headers,
     queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
@@ -145,7 +181,7 @@ export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer): Function
       domainPrefix: (headers.host ?? "localhost").split(".")[0] ?? "localhost",
       http: {
         method: req.method ?? "GET",
-        path: url.pathname,
+        path: target.path,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: peerAddress(req),
         userAgent: headers["user-agent"] ?? "",

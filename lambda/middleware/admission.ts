@@ -1,12 +1,12 @@
 import type { ModelSpec } from "../domain/catalog.ts";
 import { findModel } from "../domain/catalog.ts";
-import { InsufficientCreditsError, ModelNotFoundError, RateLimitError, SpendLimitError } from "../domain/errors.ts";
+import { InsufficientCreditsError, ModelNotFoundError, RateLimitError, SpendLimitError, StorageUnavailableError } from "../domain/errors.ts";
 import { MIN_AFFORDABLE_OUTPUT, affordableOutput, boundPromptTokens, holdFor, type Hold } from "../domain/holds.ts";
 import { billableUsage, priceUsage, type UsageMetadataLike } from "../domain/money.ts";
 import { secondsUntil, type SpendWindow } from "../domain/windows.ts";
 import type { KeyRecord } from "../store/keys.ts";
 import { admit, admitRate, requestsThisMinute, settle, type AdmissionOutcome } from "../store/ledger.ts";
-import type { TaskRecord, TaskStatus, TaskUsage } from "../store/tasks.ts";
+import { getTask, type TaskRecord, type TaskStatus, type TaskUsage } from "../store/tasks.ts";
 import type { GatewayContext } from "./types.ts";
 
 /**
@@ -181,7 +181,15 @@ export interface SettleInput {
   readonly errorCode?: string;
 }
 
-/** Settles from Google's last usage: no output and an error refunds everything (status `refunded`). */
+/** Tries of one settlement, each a whole bounded storage call, with this backoff between them. */
+export const SETTLE_ATTEMPTS = 4;
+const SETTLE_BACKOFF_MS = 250;
+
+/**
+ * Settles from Google's last usage: no output and an error refunds everything (status `refunded`).
+ * Retried with backoff, since by now Google has answered and the bill is all that is left; throws
+ * `StorageUnavailableError` only once every attempt failed, leaving the task held for the sweeper.
+ */
 export async function settleRequest(input: SettleInput): Promise<{ charge: number; usage: TaskUsage }> {
   const billable = billableUsage(input.usage, input.searchQueries);
   const usage: TaskUsage = {
@@ -193,7 +201,7 @@ export async function settleRequest(input: SettleInput): Promise<{ charge: numbe
     searchQueries: billable.searchQueries,
   };
   const priced = input.status === "refunded" ? 0 : priceUsage(input.model, billable);
-  const { charge } = await settle({
+  const settlement = {
     task: input.admitted.task,
     status: input.status,
     priced,
@@ -201,6 +209,17 @@ export async function settleRequest(input: SettleInput): Promise<{ charge: numbe
     upstreamAccount: input.upstreamAccount,
     errorCode: input.errorCode,
     now: Date.now(),
-  });
-  return { charge, usage };
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await settle(settlement);
+      if (outcome.settled) return { charge: outcome.charge, usage };
+      // An earlier attempt that timed out may have been written after all: the task says what was charged.
+      const recorded = await getTask(settlement.task.taskId);
+      return { charge: recorded?.charge ?? 0, usage };
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError) || attempt >= SETTLE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_BACKOFF_MS * 2 ** (attempt - 1)));
+    }
+  }
 }

@@ -1,9 +1,7 @@
 import { bodyBytes } from "../http/function-url.ts";
-import { InvalidRequestError, RequestTooLargeError } from "../domain/errors.ts";
+import { InvalidRequestError } from "../domain/errors.ts";
 import type { GatewayMiddleware } from "./types.ts";
 
-/** Function URLs already stop at 6 MB; this keeps the same promise wherever the handler runs. */
-export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 /** Deeper than any real request; hostile nesting would otherwise exhaust the stack of recursive code. */
 export const MAX_BODY_DEPTH = 100;
 
@@ -14,7 +12,6 @@ export function jsonBody(): GatewayMiddleware {
     before: (request) => {
       const bytes = bodyBytes(request.event);
       if (bytes.length === 0) return;
-      if (bytes.length > MAX_BODY_BYTES) throw new RequestTooLargeError(MAX_BODY_BYTES);
       let parsed: unknown;
       try {
         parsed = JSON.parse(bytes.toString("utf8"));

@@ -1,9 +1,11 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { StorageUnavailableError } from "../domain/errors.ts";
 
 /**
  * DynamoDB fails a transaction fast with `TransactionConflict` when another one holds an item it
  * touches, instead of queueing it (DynamoDB Local rarely shows this). Retrying with full jitter
- * spreads the retries of a burst apart.
+ * spreads the retries of a burst apart. Contention that outlasts every attempt is a retryable
+ * {@link StorageUnavailableError}, never a bug.
  */
 export async function retryOnConflict<T>(
   attempt: () => Promise<T>,
@@ -16,7 +18,8 @@ export async function retryOnConflict<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (!isConflict(error) || tryNumber >= attempts) throw error;
+      if (!isConflict(error)) throw error;
+      if (tryNumber >= attempts) throw new StorageUnavailableError(undefined, { cause: error });
       const ceiling = Math.min(maxMs, baseMs * 2 ** tryNumber);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }

@@ -128,9 +128,9 @@ async function withFailover<T>(
       lastFailure = verdict.label;
     }
   }
+  // How many accounts the operator has is theirs to know, not the customer's.
   const wait = retryHint(accounts, pool, now());
-  const which = attempts === 1 ? "The only upstream account" : `All ${attempts} upstream accounts`;
-  throw new UpstreamError(`${which} failed (last: ${lastFailure}); retry in about ${wait} s.`);
+  throw new UpstreamError(`Google could not be reached through any upstream account (last failure: ${lastFailure}); nothing was charged. Retry in ${wait} s.`, wait);
 }
 
 async function loadAccounts(source: AccountSource): Promise<readonly UpstreamAccount[]> {
@@ -142,7 +142,7 @@ async function loadAccounts(source: AccountSource): Promise<readonly UpstreamAcc
     throw Object.assign(failure, { cause: error });
   }
   if (accounts.length === 0) {
-    throw new UpstreamError("No upstream Google account is configured. The operator must add one: `npm run admin -- upstream add`.");
+    throw new UpstreamError("The gateway has no upstream Google account to serve this request; nothing was charged. Tell its operator.", 60);
   }
   return accounts;
 }

@@ -42,8 +42,10 @@ describe("authentication", () => {
   ])("answers %s with the same 401 that does not say which", async (_case, headers) => {
     const response = await get("/v1/credits", headers);
     expect(response.status).toBe(401);
-    // The native function adds Google's status name beside the same fields.
-    expect(await response.json()).toMatchObject(INVALID_KEY);
+    const body = (await response.json()) as { error: { code: unknown; message: string; details?: Array<{ reason: string }> } };
+    // The native function answers in Google's envelope: the same message, our code as the reason.
+    if ("x-goog-api-key" in headers) expect(body.error).toMatchObject({ code: 401, status: "UNAUTHENTICATED", message: INVALID_KEY.error.message, details: [{ reason: "invalid_api_key" }] });
+    else expect(body).toMatchObject(INVALID_KEY);
   });
 
   test("accepts Google's x-goog-api-key header and ?key= on the native function", async () => {

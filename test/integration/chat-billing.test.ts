@@ -50,7 +50,8 @@ describe("failover and upstream failures", () => {
     const error = await failure(customer.openai.chat.completions.create(hello));
     expect(error.status).toBe(503);
     expect(error).toMatchObject({ code: "upstream_error", type: "upstream_error" });
-    expect(error.message).toMatch(/upstream accounts? failed/);
+    expect(error.message).toContain("Google could not be reached through any upstream account");
+    expect(error.message).toContain(`Retry in ${error.headers?.get("retry-after")} s.`);
     expect(error.message).not.toMatch(/fake-google-key/);
     expect(error.headers?.get("x-request-id")).toBeTruthy();
     expect(await customer.bill(error.headers?.get("x-request-id") ?? "")).toMatchObject({ status: "refunded", charge: 0, error_code: "upstream_error" });

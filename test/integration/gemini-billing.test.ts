@@ -33,7 +33,7 @@ describe("failover and upstream failures", () => {
     ];
     const { error, body } = await apiFailure(genai(env.fixture.gateway, customer.key).models.generateContent({ model: FLASH, contents: forged }));
     expect(error.status).toBe(400);
-    expect(body.error).toMatchObject({ code: "invalid_request", status: "INVALID_ARGUMENT", message: expect.stringContaining("Thought signature is not valid") });
+    expect(body.error).toMatchObject({ code: 400, details: [expect.objectContaining({ reason: "invalid_request", domain: "gemini-gateway" })], status: "INVALID_ARGUMENT", message: expect.stringContaining("Thought signature is not valid") });
     expect(await balanceOf(customer.accountId)).toEqual({ available: 1_000_000, held: 0, charged: 0 });
   });
 
@@ -67,7 +67,15 @@ describe("failover and upstream failures", () => {
     });
     const elements = (await response.json()) as object[];
     expect(elements).toHaveLength(3);
-    expect(elements.at(-1)).toEqual({ error: { code: 503, status: "UNAVAILABLE", message: expect.stringContaining("failed mid-answer") } });
+    expect(elements.at(-1)).toEqual({
+      error: {
+        code: 503,
+        status: "UNAVAILABLE",
+        message: expect.stringContaining("failed mid-answer"),
+        details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "upstream_error", domain: "gemini-gateway" }],
+        type: "upstream_error",
+      },
+    });
     expect(await settledTask(response.headers.get("x-request-id") ?? "")).toMatchObject({ status: "failed" });
   });
 

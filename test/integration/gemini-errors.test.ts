@@ -20,14 +20,20 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
     const { error, body } = await apiFailure(genai(env.fixture.gateway, `sk-${"x".repeat(40)}`).models.generateContent(hello));
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(401);
-    expect(body.error).toEqual({ code: "invalid_api_key", type: "authentication_error", status: "UNAUTHENTICATED", message: expect.stringContaining("invalid API key") });
+    expect(body.error).toEqual({
+      code: 401,
+      details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "invalid_api_key", domain: "gemini-gateway" }],
+      type: "authentication_error",
+      status: "UNAUTHENTICATED",
+      message: expect.stringContaining("invalid API key"),
+    });
   });
 
   test("402 with the balance, the hold and the maxOutputTokens that would fit", async () => {
     const customer = await newCustomer(env.fixture.gateway, 2_000);
     const { error, body } = await apiFailure(genai(env.fixture.gateway, customer.key).models.generateContent({ ...hello, config: { maxOutputTokens: 60_000 } }));
     expect(error.status).toBe(402);
-    expect(body.error).toMatchObject({ code: "insufficient_credits", type: "billing_error", status: "RESOURCE_EXHAUSTED" });
+    expect(body.error).toMatchObject({ code: 402, details: [expect.objectContaining({ reason: "insufficient_credits", domain: "gemini-gateway" })], type: "billing_error", status: "RESOURCE_EXHAUSTED" });
     expect(error.message).toContain("the balance is 2000 credits");
     expect(error.message).toMatch(/Set `generationConfig.maxOutputTokens` to \d+ or less/);
     await expectUntouched(customer.accountId, 2_000);
@@ -37,7 +43,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
     const customer = await newCustomer(env.fixture.gateway, 1_000_000, { ips: ["203.0.113.0/24"] });
     const { error, body } = await apiFailure(genai(env.fixture.gateway, customer.key).models.generateContent(hello));
     expect(error.status).toBe(403);
-    expect(body.error).toMatchObject({ code: "ip_not_allowed", type: "permission_error", status: "PERMISSION_DENIED" });
+    expect(body.error).toMatchObject({ code: 403, details: [expect.objectContaining({ reason: "ip_not_allowed", domain: "gemini-gateway" })], type: "permission_error", status: "PERMISSION_DENIED" });
     await expectUntouched(customer.accountId, 1_000_000);
   });
 
@@ -51,7 +57,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
     ]) {
       const { error, body } = await apiFailure(call);
       expect(error.status).toBe(404);
-      expect(body.error).toMatchObject({ code: "model_not_found", type: "invalid_request_error", status: "NOT_FOUND", message: expect.stringContaining("GET /v1beta/models") });
+      expect(body.error).toMatchObject({ code: 404, details: [expect.objectContaining({ reason: "model_not_found", domain: "gemini-gateway" })], type: "invalid_request_error", status: "NOT_FOUND", message: expect.stringContaining("GET /v1beta/models") });
     }
     await expectUntouched(customer.accountId, 1_000_000);
   });
@@ -65,7 +71,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
     for (const call of [() => ai.models.generateContent(hello), () => ai.models.countTokens(hello)]) {
       const { error, body } = await apiFailure(call);
       expect(error.status).toBe(429);
-      expect(body.error).toMatchObject({ code: "rate_limit_exceeded", type: "rate_limit_error", status: "RESOURCE_EXHAUSTED", message: expect.stringContaining("2 requests per minute") });
+      expect(body.error).toMatchObject({ code: 429, details: [expect.objectContaining({ reason: "rate_limit_exceeded", domain: "gemini-gateway" })], type: "rate_limit_error", status: "RESOURCE_EXHAUSTED", message: expect.stringContaining("2 requests per minute") });
     }
     const raw = await fetch(`${env.fixture.gateway.url}/v1beta/models/${FLASH}:countTokens?key=${customer.key}`, { method: "POST", body: JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }] }) });
     expect(raw.status).toBe(429);
@@ -76,7 +82,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
     const customer = await newCustomer(env.fixture.gateway, 10_000_000, { daily: 5_000 });
     const { error, body } = await apiFailure(genai(env.fixture.gateway, customer.key).models.generateContent({ ...hello, config: { maxOutputTokens: 4_000 } }));
     expect(error.status).toBe(429);
-    expect(body.error).toMatchObject({ code: "spend_limit_exceeded", type: "billing_error", status: "RESOURCE_EXHAUSTED" });
+    expect(body.error).toMatchObject({ code: 429, details: [expect.objectContaining({ reason: "spend_limit_exceeded", domain: "gemini-gateway" })], type: "billing_error", status: "RESOURCE_EXHAUSTED" });
     expect(error.message).toContain("more than the key's whole daily limit of 5000; lower `generationConfig.maxOutputTokens`");
     await expectUntouched(customer.accountId, 10_000_000);
   });
@@ -90,7 +96,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
     const customer = await newCustomer(env.fixture.gateway, 1_000_000);
     const { error, body } = await apiFailure(genai(env.fixture.gateway, customer.key).models.generateContent({ model: "gemini-3.1-pro-preview", contents: "Hi", config: config as never }));
     expect(error.status).toBe(400);
-    expect(body.error).toMatchObject({ code: "invalid_request", type: "invalid_request_error", status: "INVALID_ARGUMENT", message: expect.stringContaining(message) });
+    expect(body.error).toMatchObject({ code: 400, details: [expect.objectContaining({ reason: "invalid_request", domain: "gemini-gateway" })], type: "invalid_request_error", status: "INVALID_ARGUMENT", message: expect.stringContaining(message) });
     await expectUntouched(customer.accountId, 1_000_000);
   });
 
@@ -102,7 +108,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
       body: JSON.stringify({ generationConfig: {} }),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: "invalid_request", status: "INVALID_ARGUMENT", message: expect.stringContaining("`contents` is required") } });
+    expect(await response.json()).toMatchObject({ error: { code: 400, details: [expect.objectContaining({ reason: "invalid_request", domain: "gemini-gateway" })], status: "INVALID_ARGUMENT", message: expect.stringContaining("`contents` is required") } });
     await expectUntouched(customer.accountId, 1_000_000);
   });
 
@@ -113,7 +119,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
     for (const call of [() => ai.models.generateContent(hello), () => ai.models.generateContentStream(hello)]) {
       const { error, body } = await apiFailure(call);
       expect(error.status).toBe(503);
-      expect(body.error).toMatchObject({ code: "upstream_error", type: "upstream_error", status: "UNAVAILABLE", message: expect.stringMatching(/upstream accounts? failed/) });
+      expect(body.error).toMatchObject({ code: 503, details: [expect.objectContaining({ reason: "upstream_error", domain: "gemini-gateway" })], type: "upstream_error", status: "UNAVAILABLE", message: expect.stringContaining("through any upstream account") });
       expect(error.message).not.toContain("fake-google-key");
     }
     const { error } = await apiFailure(() => ai.models.countTokens(hello));

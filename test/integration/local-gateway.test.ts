@@ -47,17 +47,24 @@ describe("the local gateway over HTTP", () => {
     await expect(failure).rejects.toMatchObject({ status: 404, message: expect.stringContaining('"status":"NOT_FOUND"') });
   });
 
-  test.each([["/v1/unknown"], ["/v1beta/unknown"]])("answers the unknown path %s with a JSON envelope", async (path) => {
+  test.each([
+    ["/v1/unknown", { code: "not_found", type: "invalid_request_error" }],
+    ["/v1beta/unknown", { code: 404, status: "NOT_FOUND", details: [{ reason: "not_found" }] }],
+  ])("answers the unknown path %s with the route's JSON envelope", async (path, error) => {
     const response = await fetch(`${gateway.url}${path}`);
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(response.headers.get("x-request-id")).toMatch(/^req_/);
-    expect(await response.json()).toMatchObject({ error: { code: "not_found", type: "invalid_request_error" } });
+    expect(await response.json()).toMatchObject({ error });
   });
 
-  test("refuses a body over 6 MB the way a function URL does", async () => {
-    const response = await fetch(`${gateway.url}/v1/models`, { method: "POST", body: "x".repeat(6 * 1024 * 1024 + 1) });
+  test.each([
+    ["/v1/chat/completions", { code: "request_too_large", type: "invalid_request_error" }],
+    ["/v1beta/models/gemini-3-flash:generateContent", { code: 413, status: "INVALID_ARGUMENT", details: [{ reason: "request_too_large" }] }],
+  ])("refuses a body over 6 MB to %s the way a function URL does, in the route's envelope with a request id", async (path, error) => {
+    const response = await fetch(`${gateway.url}${path}`, { method: "POST", body: "x".repeat(6 * 1024 * 1024 + 1) });
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ error: { code: "request_too_large" } });
+    expect(response.headers.get("x-request-id")).toMatch(/^req_/);
+    expect(await response.json()).toMatchObject({ error });
   });
 });

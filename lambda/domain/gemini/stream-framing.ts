@@ -7,19 +7,17 @@
  *   does); no `[DONE]`, which the SDK would try to parse.
  * - without it: one JSON array, `[` chunk `,\r\n` chunk … `]`, always closed, as Google does.
  *
- * A failure after the first chunk ends the stream with Google's error object,
- * `{"error":{"code":503,"message":…,"status":"UNAVAILABLE"}}`. In SSE it is written twice, each as its
- * own write: bare, because SDKs before 3.x raise `ApiError` only when one network read is exactly an
- * error object; then as a `data:` event, which `@google/genai` 3.x raises however reads coalesce, and
- * which any SSE parser sees (a bare line is ignored by SSE parsers). In the array it is the last element.
+ * A failure after the first chunk ends the stream with Google's error envelope (errors.ts),
+ * `{"error":{"code":503,"message":…,"status":"UNAVAILABLE","details":[…]}}`. In SSE it is written
+ * twice, each as its own write: bare, because SDKs before 3.x raise `ApiError` only when one network
+ * read is exactly an error object; then as a `data:` event, which `@google/genai` 3.x raises however
+ * reads coalesce, and which any SSE parser sees (a bare line is ignored by SSE parsers). In the array
+ * it is the last element.
  */
+import type { GatewayError } from "../errors.ts";
 import type { GenerateContentResponse, UsageMetadata } from "./types.ts";
 
 export type NativeFraming = "sse" | "json-array";
-
-export interface GoogleErrorObject {
-  error: { code: number; message: string; status: string };
-}
 
 /**
  * One per streamed request.
@@ -64,8 +62,8 @@ export class NativeStreamFramer {
   }
 
   /** The in-band error after output started; the stream must end after it. */
-  fail(message: string): string[] {
-    const error: GoogleErrorObject = { error: { code: 503, message, status: "UNAVAILABLE" } };
+  fail(failure: GatewayError): string[] {
+    const error = failure.toGoogleJSON();
     if (this.#framing === "json-array") return [this.#frame(error)];
     return [`${JSON.stringify(error)}\r\n\r\n`, this.#frame(error)];
   }

@@ -28,7 +28,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionChunkChoice,
   ChatCompletionDelta,
-  ChatCompletionErrorChunk,
+  ChatCompletionErrorEvent,
   ChatFinishReason,
   CompletionContext,
 } from "./types.ts";
@@ -99,16 +99,12 @@ export class ChatStreamTranslator {
   }
 
   /**
-   * An in-band error after output has started (shape: types.ts `ChatCompletionErrorChunk`); the
+   * An in-band error after output has started (shape: types.ts `ChatCompletionErrorEvent`); the
    * stream should end after it.
    */
-  errorChunk(message: string, code: string, type = "api_error"): ChatCompletionErrorChunk {
+  errorEvent(failure: { message: string; code: string; type: string }): ChatCompletionErrorEvent {
     this.#finished = true;
-    return {
-      ...this.#envelope(),
-      choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", logprobs: null }],
-      error: { message, code, type },
-    };
+    return { error: { message: failure.message, code: failure.code, type: failure.type } };
   }
 
   // A call re-sent in a later chunk (seen in the wild, without its signature) must not become a second call.

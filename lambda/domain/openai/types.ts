@@ -131,15 +131,11 @@ export interface ChatCompletionChunk {
 }
 
 /**
- * An error after the stream has started (OpenRouter's shape): the `openai` SDK throws an `APIError`
- * built from `error` for any stream event carrying one, and clients that read only `choices` see the
- * stream end with `finish_reason: "error"` instead of a silent truncation.
+ * An error after the stream has started: an event that is only `{"error":{…}}`, as OpenAI's own API
+ * sends. The `openai` SDKs (Node and Python) and LangChain throw an `APIError` for any event carrying
+ * `error`; the AI SDK's OpenAI providers read an event as an error only when it does not also look
+ * like a chunk, so it carries no `choices`.
  */
-export interface ChatCompletionErrorChunk {
-  id: string;
-  object: "chat.completion.chunk";
-  created: number;
-  model: string;
-  choices: [{ index: 0; delta: { content: "" }; finish_reason: "error"; logprobs: null }];
+export interface ChatCompletionErrorEvent {
   error: { message: string; code: string; type: string };
 }

@@ -1,5 +1,6 @@
 import { CREDITS_PER_USD } from "../../domain/catalog.ts";
 import { TaskNotFoundError } from "../../domain/errors.ts";
+import { isTaskIdShape } from "../../domain/ids.ts";
 import { rateWindow, spendWindows } from "../../domain/windows.ts";
 import { json } from "../../http/function-url.ts";
 import { readAccountAndCounters } from "../../store/accounts.ts";
@@ -46,7 +47,7 @@ export const getCredits: RouteHandler = async (request) => {
 export const getTaskRecord: RouteHandler = async (request) => {
   const key = authenticatedKey(request);
   const taskId = request.params.id ?? "";
-  const task = await getTask(taskId);
+  const task = isTaskIdShape(taskId) ? await getTask(taskId) : undefined;
   if (!task || task.accountId !== key.accountId) throw new TaskNotFoundError(taskId);
   return json(200, describeTask(task));
 };

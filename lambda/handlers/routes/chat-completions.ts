@@ -52,7 +52,7 @@ function chatView(translator: ChatStreamTranslator): StreamView<string> {
   return {
     push: (chunk) => translator.push(chunk).map(sseEvent),
     finish: (charge) => translator.finish({ credits: charge }).map(sseEvent),
-    fail: (message) => [sseEvent(translator.errorChunk(message, "upstream_error"))],
+    fail: (failure) => [sseEvent(translator.errorEvent(failure))],
     end: () => [SSE_DONE],
     get usage() {
       return translator.usage;

@@ -4,19 +4,35 @@
  * end even when the client has left (Google bills the whole generation), and a failure after its first
  * chunk becomes the route's own in-band error, charged for what was produced. The routes differ only
  * in how they write chunks, which they supply as a `StreamView`.
+ *
+ * Once the first byte is out, nothing may throw: the response is already a 200 and a rejection would
+ * destroy it mid-body. A settlement that cannot be recorded leaves the task held for the sweeper,
+ * which refunds it in full, and the client is told exactly that.
  */
 import type { ModelSpec } from "../../domain/catalog.ts";
-import { GatewayError, UpstreamError } from "../../domain/errors.ts";
+import { GatewayError, InternalError, StorageUnavailableError, UpstreamError } from "../../domain/errors.ts";
 import { aggregateChunks } from "../../domain/gemini/aggregate.ts";
 import type { GenerateContentResponse, UsageMetadata } from "../../domain/gemini/types.ts";
 import { settleRequest, type Admitted, type SettleInput } from "../../middleware/admission.ts";
+import { errorFacts, logger } from "../../telemetry/logger.ts";
+import { UpstreamHttpError, UpstreamNetworkError, UpstreamStreamError } from "../../upstream/errors.ts";
 import type { GenerateContentChunk, OpenedStream } from "../../upstream/failover.ts";
 import { searchQueriesOf } from "./gemini-body.ts";
 
-/** Settles the one admitted request; only the outcome is left to say. */
-export type Settle = (input: Omit<SettleInput, "admitted" | "model">) => ReturnType<typeof settleRequest>;
+/** Settles the one admitted request, whose task id it carries for the log; only the outcome is left to say. */
+export type Settle = ((input: Omit<SettleInput, "admitted" | "model">) => ReturnType<typeof settleRequest>) & { readonly taskId: string };
 
-export const MID_STREAM_FAILURE = "The upstream model failed mid-answer; the output so far is all there is. You were charged only for it.";
+/** The sweeper refunds a hold this long after its request began, at the latest. */
+const SWEEP_PROMISE = "its hold is released in full within 20 minutes";
+
+/** What the client is told when a stream ends in trouble, by what happened to the bill. */
+export const STREAM_MESSAGES = {
+  failedCharged: (charge: number) =>
+    `The upstream model failed mid-answer; the output so far is all there is. You were charged only for it (${charge} credits).`,
+  failedRefunded: "The upstream model failed before producing any output; nothing was charged. Retry the request.",
+  failedUnrecorded: `The upstream model failed mid-answer; the output so far is all there is. Its cost could not be recorded, so you will not be charged for this request: ${SWEEP_PROMISE}.`,
+  completeUnrecorded: `The answer above is complete, but its cost could not be recorded, so you will not be charged for this request: ${SWEEP_PROMISE}.`,
+} as const;
 
 /**
  * @example
@@ -24,19 +40,22 @@ export const MID_STREAM_FAILURE = "The upstream model failed mid-answer; the out
  * await settle({ usage: reply.usageMetadata, status: "settled", upstreamAccount: account });
  */
 export function settlerFor(admitted: Admitted, model: ModelSpec): Settle {
-  return (input) => settleRequest({ admitted, model, ...input });
+  return Object.assign((input: Parameters<Settle>[0]) => settleRequest({ admitted, model, ...input }), { taskId: admitted.task.taskId });
 }
 
 /**
  * Before any output, every failure refunds the whole hold; the error then reaches the client as is.
+ * A refund that cannot be recorded is left to the sweeper: the client's error stays the true one.
  *
- * @example const { response, account } = await refundingOnFailure(settle, () => generate(call));
+ * @example const opened = await refundingOnFailure(settle, () => openStream(call));
  */
 export async function refundingOnFailure<T>(settle: Settle, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    await settle({ usage: undefined, status: "refunded", errorCode: error instanceof GatewayError ? error.code : "upstream_error" });
+    await settle({ usage: undefined, status: "refunded", errorCode: error instanceof GatewayError ? error.code : "upstream_error" }).catch((failure: unknown) =>
+      logUnrecorded(settle.taskId, failure),
+    );
     throw error;
   }
 }
@@ -45,29 +64,36 @@ export async function refundingOnFailure<T>(settle: Settle, call: () => Promise<
  * For a client that did not ask to stream: read Google's stream whole, settle, and answer once.
  * A stream that breaks part-way refunds everything — the client received nothing — and is a 503.
  *
- * @example const { response, charge } = await collectAnswer(await refundingOnFailure(settle, () => openStream(call)), settle);
+ * @example const { response, charge } = await collectAnswer(opened, settle);
  */
 export async function collectAnswer(opened: OpenedStream, settle: Settle): Promise<{ response: GenerateContentResponse; charge: number }> {
   const chunks: GenerateContentChunk[] = [opened.first];
   try {
     for await (const chunk of opened.rest) chunks.push(chunk);
   } catch {
-    await settle({ usage: undefined, status: "refunded", errorCode: "upstream_error", upstreamAccount: opened.account });
+    await settle({ usage: undefined, status: "refunded", errorCode: "upstream_error", upstreamAccount: opened.account }).catch((failure: unknown) =>
+      logUnrecorded(settle.taskId, failure),
+    );
     throw new UpstreamError("The upstream model failed before finishing its answer; nothing was charged. Retry, or stream to keep partial output.");
   }
   const response = aggregateChunks(chunks);
   const searchQueries = new Set(chunks.flatMap(searchQueriesOf));
-  const { charge } = await settle({ usage: response.usageMetadata, searchQueries: [...searchQueries], status: "settled", upstreamAccount: opened.account });
-  return { response, charge };
+  try {
+    const { charge } = await settle({ usage: response.usageMetadata, searchQueries: [...searchQueries], status: "settled", upstreamAccount: opened.account });
+    return { response, charge };
+  } catch (error) {
+    logUnrecorded(settle.taskId, error);
+    throw new StorageUnavailableError(`The answer could not be billed because the gateway's storage is not answering; nothing was charged (${SWEEP_PROMISE}). Retry the request.`);
+  }
 }
 
 /** How a route writes one stream: what each upstream chunk, the end and a failure become. */
 export interface StreamView<Out> {
   push(chunk: GenerateContentChunk): Iterable<Out>;
-  /** After the last chunk, once settled for `charge` credits. */
-  finish(charge: number): Iterable<Out>;
-  /** The in-band error for a failure after the first chunk. */
-  fail(message: string): Iterable<Out>;
+  /** After the last chunk; `charge` is what was billed, or undefined when the bill could not be recorded. */
+  finish(charge: number | undefined): Iterable<Out>;
+  /** The in-band error: a failure after the first chunk, or a bill that could not be recorded. */
+  fail(failure: GatewayError): Iterable<Out>;
   /** Written last, after `finish` or `fail`, unless the client has gone. */
   end(): Iterable<Out>;
   /** Google's last (cumulative) usage among the chunks pushed. */
@@ -77,27 +103,31 @@ export interface StreamView<Out> {
 }
 
 /**
- * The stream's output, settling it once whatever happens.
+ * The stream's output, settling it once whatever happens; it never throws.
  *
  * @example
  * body: Readable.from(meteredStream(opened, settle, view))
  */
 export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, view: StreamView<Out>): AsyncGenerator<Out> {
+  const { taskId } = settle;
   // Grounding metadata may repeat across chunks; a query is billed once.
   const searchQueries = new Set<string>();
-  let settled = false;
-  const settleOnce = async (failure?: unknown) => {
-    if (settled) return 0;
-    settled = true;
-    const status = failure === undefined ? "settled" : view.producedOutput ? "failed" : "refunded";
-    const { charge } = await settle({
+  let settlement: Promise<number | undefined> | undefined;
+  const settleOnce = (failure?: unknown) => {
+    settlement ??= settle({
       usage: view.usage,
       searchQueries: [...searchQueries],
-      status,
+      status: failure === undefined ? "settled" : view.producedOutput ? "failed" : "refunded",
       upstreamAccount: opened.account,
-      errorCode: failure === undefined ? undefined : "upstream_error",
-    });
-    return charge;
+      errorCode: failure === undefined ? undefined : isUpstreamFailure(failure) ? "upstream_error" : "internal_error",
+    }).then(
+      ({ charge }) => charge,
+      (error: unknown) => {
+        logUnrecorded(taskId, error);
+        return undefined;
+      },
+    );
+    return settlement;
   };
   const upstream = (async function* () {
     yield opened.first;
@@ -107,17 +137,19 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
     for (const query of searchQueriesOf(chunk)) searchQueries.add(query);
     return view.push(chunk);
   };
+  let outcome: Out[];
   try {
     // Not `for await`: leaving that loop early (the client went away) would close Google's stream,
     // and the `finally` below must still be able to read it to the end.
     for (let next = await upstream.next(); !next.done; next = await upstream.next()) yield* see(next.value);
     const charge = await settleOnce();
-    yield* view.finish(charge);
+    outcome = charge === undefined ? [...view.finish(undefined), ...view.fail(new StorageUnavailableError(STREAM_MESSAGES.completeUnrecorded))] : [...view.finish(charge)];
   } catch (error) {
-    await settleOnce(error);
-    yield* view.fail(MID_STREAM_FAILURE);
+    if (!isUpstreamFailure(error)) logger.error("stream failed unexpectedly", { taskId, ...errorFacts(error) });
+    const charge = await settleOnce(error);
+    outcome = [...view.fail(streamFailure(error, charge, view.producedOutput, taskId))];
   } finally {
-    if (!settled) {
+    if (settlement === undefined) {
       // The client left early: drain Google's stream for its final usage, then settle.
       try {
         for await (const chunk of upstream) see(chunk);
@@ -127,7 +159,23 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
       }
     }
   }
+  yield* outcome;
   yield* view.end();
+}
+
+function streamFailure(error: unknown, charge: number | undefined, producedOutput: boolean, taskId: string): GatewayError {
+  if (!isUpstreamFailure(error)) return new InternalError(taskId);
+  if (charge === undefined) return new UpstreamError(STREAM_MESSAGES.failedUnrecorded);
+  return new UpstreamError(producedOutput ? STREAM_MESSAGES.failedCharged(charge) : STREAM_MESSAGES.failedRefunded);
+}
+
+// Google's stream failing is expected; anything else thrown while streaming is a bug of ours.
+function isUpstreamFailure(error: unknown): boolean {
+  return error instanceof UpstreamNetworkError || error instanceof UpstreamStreamError || error instanceof UpstreamHttpError;
+}
+
+function logUnrecorded(taskId: string, error: unknown): void {
+  logger.error("settlement failed; the task stays held and the sweeper will refund it", { taskId, ...errorFacts(error) });
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   ModelNotFoundError,
   RateLimitError,
   SpendLimitError,
+  StorageUnavailableError,
   TaskNotFoundError,
   UpstreamError,
 } from "../../../lambda/domain/errors.ts";
@@ -25,16 +26,31 @@ describe("gateway errors", () => {
     [new SpendLimitError("m", 60), 429, "spend_limit_exceeded", "billing_error", "RESOURCE_EXHAUSTED"],
     [new InternalError("req_1"), 500, "internal_error", "api_error", "INTERNAL"],
     [new UpstreamError("m"), 503, "upstream_error", "upstream_error", "UNAVAILABLE"],
+    [new StorageUnavailableError(), 503, "storage_unavailable", "api_error", "UNAVAILABLE"],
   ])("%p carries status %i, code %s and type %s from the contract", (error, status, code, type, googleStatus) => {
     expect(error).toBeInstanceOf(GatewayError);
     expect(error.statusCode).toBe(status);
     expect(error.toJSON()).toEqual({ error: { code, message: error.message, type } });
-    expect(error.toGoogleJSON().error.status).toBe(googleStatus);
+    expect(error.toGoogleJSON()).toEqual({
+      error: {
+        code: status,
+        message: error.message,
+        status: googleStatus,
+        details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: code, domain: "gemini-gateway" }],
+        type,
+      },
+    });
   });
 
   test("429s tell the client when to retry", () => {
     expect(new RateLimitError("slow down", 7).headers).toEqual({ "retry-after": "7" });
     expect(new SpendLimitError("hourly limit", 1800).headers).toEqual({ "retry-after": "1800" });
+  });
+
+  test("503s say when to retry, and the message can say the same", () => {
+    expect(new UpstreamError("Retry in 7 s.", 7).headers).toEqual({ "retry-after": "7" });
+    expect(new StorageUnavailableError().headers).toEqual({ "retry-after": "2" });
+    expect(new StorageUnavailableError().message).toContain("Retry in 2 s");
   });
 
   test("the 500 names the request and nothing about the failure", () => {

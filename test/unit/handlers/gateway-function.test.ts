@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from "@jest/globals";
 import { InvalidRequestError } from "../../../lambda/domain/errors.ts";
 import { json } from "../../../lambda/http/function-url.ts";
+import { logger } from "../../../lambda/telemetry/logger.ts";
 import { handler as chat } from "../../../lambda/handlers/chat.ts";
 import { handler as gemini } from "../../../lambda/handlers/gemini.ts";
 import { createGatewayFunction } from "../../../lambda/handlers/gateway-function.ts";
@@ -24,9 +25,9 @@ const probe = createGatewayFunction({
 });
 
 describe("the gateway pipeline", () => {
-  let errorLog: jest.SpiedFunction<typeof console.error>;
+  let errorLog: jest.SpiedFunction<typeof logger.error>;
   beforeEach(() => {
-    errorLog = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    errorLog = jest.spyOn(logger, "error").mockImplementation(() => undefined);
   });
   afterEach(() => errorLog.mockRestore());
 
@@ -117,17 +118,31 @@ describe("the gateway pipeline", () => {
     expect(response.json()).toEqual({ error: { code: "internal_error", type: "api_error", message: expect.stringContaining(String(requestId)) } });
     expect(response.body).not.toContain("sk-secret");
     expect(errorLog).toHaveBeenCalledTimes(1);
-    const logged = String(errorLog.mock.calls[0]?.[0]);
-    expect(JSON.parse(logged)).toMatchObject({ level: "error", requestId, error: "Error" });
-    expect(logged).not.toContain("sk-secret");
+    expect(errorLog.mock.calls[0]).toEqual(["unhandled error", expect.objectContaining({ requestId, error: "Error" })]);
+    expect(JSON.stringify(errorLog.mock.calls)).not.toContain("sk-secret");
   });
 
-  test("adds Google's status name on the native route", async () => {
+  test("answers in Google's envelope on the native route: numeric code, status name, our code as the reason", async () => {
     const response = await invoke(gemini, createFunctionUrlEvent({ path: "/v1beta/models/gpt-4o" }));
     expect(response.status).toBe(404);
     expect(response.json()).toEqual({
-      error: { code: "model_not_found", type: "invalid_request_error", status: "NOT_FOUND", message: expect.stringContaining("gpt-4o") },
+      error: {
+        code: 404,
+        status: "NOT_FOUND",
+        message: expect.stringContaining("gpt-4o"),
+        details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "model_not_found", domain: "gemini-gateway" }],
+        type: "invalid_request_error",
+      },
     });
+  });
+
+  test("answers an over-long path parameter with a 400 before any storage is read", async () => {
+    const response = await invoke(chat, createFunctionUrlEvent({ path: `/v1/tasks/${"a".repeat(3000)}`, headers: { authorization: "Bearer sk-x" } }));
+    expect(response.status).toBe(400);
+    expect(response.json()).toMatchObject({ error: { code: "invalid_request", message: expect.stringContaining("`{id}` is 3000 characters long") } });
+    const model = await invoke(gemini, createFunctionUrlEvent({ path: `/v1beta/models/${"m".repeat(5000)}` }));
+    expect(model.status).toBe(400);
+    expect(model.json()).toMatchObject({ error: { code: 400, status: "INVALID_ARGUMENT" } });
   });
 
   test("serves the native route under aivideoapi's /v1/gemini base as well", async () => {

@@ -105,21 +105,29 @@ describe("failover across upstream accounts", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  test("when every account fails the caller gets a 503 naming how many were tried and the last failure", async () => {
+  test("when every account fails the caller gets a 503 naming the last failure, whose Retry-After says what the message says", async () => {
     fake.inject({ fault: { kind: "status", status: 429 }, times: Infinity });
 
     const error = await rejectionOf(openStream({ model: FLASH, body: HELLO }, deps));
 
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ statusCode: 503, code: "upstream_error" });
-    expect(String(error)).toContain("All 2 upstream accounts failed (last: 429 RESOURCE_EXHAUSTED); retry in about 2 s.");
+    expect(error).toMatchObject({ statusCode: 503, code: "upstream_error", headers: { "retry-after": "2" } });
+    expect(String(error)).toContain("(last failure: 429 RESOURCE_EXHAUSTED); nothing was charged. Retry in 2 s.");
     expectNoKeys(error);
   });
 
-  test("with no accounts configured the 503 tells the operator how to add one", async () => {
+  test("never tells the customer how many upstream accounts the operator has", async () => {
+    fake.inject({ fault: { kind: "status", status: 503 }, times: Infinity });
+    const several = await rejectionOf(openStream({ model: FLASH, body: HELLO }, deps));
+    const one = await rejectionOf(openStream({ model: FLASH, body: HELLO }, { ...deps, source: staticSource(accounts.slice(0, 1)) }));
+
+    for (const error of [several, one]) expect(String(error)).not.toMatch(/\b(one|only|all|both|\d+) (upstream )?accounts?\b/i);
+  });
+
+  test("with no accounts configured the 503 sends the customer to the operator", async () => {
     const error = await rejectionOf(generate({ model: FLASH, body: HELLO }, { ...deps, source: staticSource([]) }));
 
-    expect(error).toMatchObject({ statusCode: 503, message: expect.stringContaining("npm run admin -- upstream add") });
+    expect(error).toMatchObject({ statusCode: 503, message: expect.stringContaining("Tell its operator") });
   });
 
   test("an account list that cannot be loaded is a 503, not a crash", async () => {

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { ApiError, GoogleGenAI } from "@google/genai";
+import { UpstreamError } from "../../../../lambda/domain/errors.ts";
 import { NativeStreamFramer } from "../../../../lambda/domain/gemini/stream-framing.ts";
 import type { GenerateContentResponse } from "../../../../lambda/domain/gemini/types.ts";
 
@@ -17,7 +18,7 @@ beforeAll(async () => {
   server = createServer((_req, res) => {
     void (async () => {
       const framer = new NativeStreamFramer("sse", "req_1");
-      const writes = [...framer.push(chunk("Hel")), ...framer.push(chunk("lo")), ...framer.fail("The upstream model failed mid-answer."), ...framer.end()];
+      const writes = [...framer.push(chunk("Hel")), ...framer.push(chunk("lo")), ...framer.fail(new UpstreamError("The upstream model failed mid-answer.")), ...framer.end()];
       res.writeHead(200, { "content-type": "text/event-stream" });
       if (delivery === "together") {
         res.end(writes.join(""));

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
+import { UpstreamError } from "../../../../lambda/domain/errors.ts";
 import { NativeStreamFramer, hasOutput } from "../../../../lambda/domain/gemini/stream-framing.ts";
 import type { GenerateContentResponse } from "../../../../lambda/domain/gemini/types.ts";
 
@@ -7,6 +8,17 @@ const text = (value: string, usage = 1): GenerateContentResponse => ({
   usageMetadata: { promptTokenCount: 3, candidatesTokenCount: usage, totalTokenCount: 3 + usage },
   modelVersion: "gemini-3-flash-preview",
   responseId: "google-id",
+});
+
+/** Google's envelope with our code as the ErrorInfo reason, as `@ai-sdk/google` and `@google/genai` read it. */
+const googleError = (message: string) => ({
+  error: {
+    code: 503,
+    message,
+    status: "UNAVAILABLE",
+    details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "upstream_error", domain: "gemini-gateway" }],
+    type: "upstream_error",
+  },
 });
 
 describe("NativeStreamFramer over SSE", () => {
@@ -32,8 +44,8 @@ describe("NativeStreamFramer over SSE", () => {
   test("ends a failed stream with Google's error object, bare and as a data event, never [DONE]", () => {
     const framer = new NativeStreamFramer("sse", "req_1");
     framer.push(text("Hel"));
-    const writes = [...framer.fail("It broke."), ...framer.end()];
-    const error = { error: { code: 503, message: "It broke.", status: "UNAVAILABLE" } };
+    const writes = [...framer.fail(new UpstreamError("It broke.")), ...framer.end()];
+    const error = googleError("It broke.");
     expect(writes).toEqual([`${JSON.stringify(error)}\r\n\r\n`, `data: ${JSON.stringify(error)}\r\n\r\n`]);
     expect(writes.join("")).not.toContain("[DONE]");
   });
@@ -52,8 +64,8 @@ describe("NativeStreamFramer as a JSON array", () => {
 
   test("closes the array after an in-band error", () => {
     const framer = new NativeStreamFramer("json-array", "req_2");
-    const writes = [...framer.push(text("Hel")), ...framer.fail("It broke."), ...framer.end()];
-    expect(JSON.parse(writes.join(""))).toEqual([{ ...text("Hel"), responseId: "req_2" }, { error: { code: 503, message: "It broke.", status: "UNAVAILABLE" } }]);
+    const writes = [...framer.push(text("Hel")), ...framer.fail(new UpstreamError("It broke.")), ...framer.end()];
+    expect(JSON.parse(writes.join(""))).toEqual([{ ...text("Hel"), responseId: "req_2" }, googleError("It broke.")]);
   });
 
   test("is an empty array when nothing was written", () => {

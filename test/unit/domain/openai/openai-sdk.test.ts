@@ -125,7 +125,7 @@ describe("the official openai SDK reading what we emit", () => {
 
   test("raises the in-band error chunk as an APIError", async () => {
     const translator = new ChatStreamTranslator(ctx, { reasoningVisible: false, includeUsage: false });
-    const chunks = [...translator.push({ candidates: [{ content: { parts: [{ text: "Half" }] } }] }), translator.errorChunk("Gemini stopped mid-stream.", "upstream_error", "upstream_error")];
+    const chunks = [...translator.push({ candidates: [{ content: { parts: [{ text: "Half" }] } }] }), translator.errorEvent({ message: "Gemini stopped mid-stream.", code: "upstream_error", type: "upstream_error" })];
     const stream = await clientAnswering(sse(chunks), "text/event-stream").chat.completions.create({ model: "gemini-3-flash", messages: [question], stream: true });
 
     const failure = await (async () => {

@@ -165,12 +165,10 @@ describe("ChatStreamTranslator", () => {
     ]);
   });
 
-  test("builds an in-band error chunk that the openai SDK raises as an APIError", () => {
+  test("builds an in-band error event with no choices, so no client mistakes it for a chunk", () => {
     const translator = new ChatStreamTranslator(ctx, { reasoningVisible: false, includeUsage: false });
     translator.push(upstream([{ text: "Half an answ" }]));
-    expect(translator.errorChunk("Gemini stopped responding mid-stream.", "upstream_error", "upstream_error")).toEqual({
-      ...head,
-      choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", logprobs: null }],
+    expect(translator.errorEvent({ message: "Gemini stopped responding mid-stream.", code: "upstream_error", type: "upstream_error" })).toEqual({
       error: { message: "Gemini stopped responding mid-stream.", code: "upstream_error", type: "upstream_error" },
     });
     expect(translator.finish()).toEqual([]);
