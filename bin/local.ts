@@ -22,7 +22,7 @@ const stops: Array<() => Promise<void>> = [];
 async function main(): Promise<void> {
   mkdirSync(LOCAL_DIR, { recursive: true });
   const port = Number(process.env.PORT ?? 8787);
-  const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT ?? (await startEmbeddedDynamoDb()).endpoint;
+  const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT || (await startEmbeddedDynamoDb()).endpoint;
   // The admin CLI finds this gateway's DynamoDB and upstream list through these.
   const tablePrefix = process.env.GATEWAY_TABLE_PREFIX;
   writeFileSync(LOCAL_RUNTIME_FILE, JSON.stringify({ dynamodbEndpoint, port, tablePrefix }));

@@ -182,7 +182,7 @@ export interface SettleInput {
 }
 
 /** Tries of one settlement, each a whole bounded storage call, with this backoff between them. */
-export const SETTLE_ATTEMPTS = 4;
+export const SETTLE_ATTEMPTS = 3;
 const SETTLE_BACKOFF_MS = 250;
 
 /**

@@ -101,12 +101,12 @@ const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT
 export function isOutage(error: unknown): boolean {
   // Structural: socket errors come from Node's own realm, which is not the test sandbox's.
   if (typeof error !== "object" || error === null) return false;
-  const { name, $fault, code } = error as { name?: unknown; $fault?: unknown; code?: unknown };
+  const { name, $fault, code, message } = error as { name?: unknown; $fault?: unknown; code?: unknown; message?: unknown };
   if ($fault === "server" || (typeof name === "string" && (THROTTLING.has(name) || TIMEOUTS.has(name)))) return true;
   if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
-  // The SDK wraps a socket error from another realm in a plain Error that keeps only its text.
-  const { message } = error as { message?: unknown };
-  return typeof message === "string" && message.startsWith("AWS SDK error wrapper") && [...NETWORK_CODES].some((known) => message.includes(known));
+  // The SDK wraps an error from another realm in a plain Error that keeps only "Name: message".
+  const wrapped = typeof message === "string" ? /^AWS SDK error wrapper for (\w+)(?::|$)/.exec(message) : null;
+  return wrapped !== null && (TIMEOUTS.has(wrapped[1] ?? "") || [...NETWORK_CODES].some((known) => String(message).includes(known)));
 }
 
 function positive(value: string | undefined): number | undefined {

@@ -1,32 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { App } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
-import { GatewayStack } from "../../lib/gateway-stack.ts";
-import type { GatewayFunction } from "../../lib/gateway-function.ts";
+import { synthBundles, type Bundles } from "../support/bundles.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-// Inside the repository, so the bundles find the AWS SDK in node_modules as Lambda's runtime provides it.
-const outdir = mkdtempSync(join(ROOT, "cdk.out.test-"));
-let stack: GatewayStack;
-let template: Template;
+let bundles: Bundles;
 
 beforeAll(() => {
-  const app = new App({ outdir });
-  stack = new GatewayStack(app, "BundleCheck", { env: { account: "111111111111", region: "us-east-1" } });
-  template = Template.fromStack(stack);
-  app.synth();
+  bundles = synthBundles();
 }, 60_000);
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
-/** The directory esbuild wrote a function's bundle to. */
-function bundleOf(fn: GatewayFunction): string {
-  const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
-  const code = template.toJSON().Resources[logicalId].Properties.Code as { S3Key: string };
-  return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`);
-}
+afterAll(() => bundles.remove());
 
 /** Loads a bundle in a fresh Node 24, as Lambda would, and sends it one function URL event. */
 function invokeBundle(dir: string, path: string): Promise<{ prelude: { statusCode: number }; body: string }> {
@@ -48,19 +31,19 @@ function invokeBundle(dir: string, path: string): Promise<{ prelude: { statusCod
 
 describe("the deployable bundles", () => {
   test("the chat function's bundle loads under Node 24 and serves the catalog", async () => {
-    const { prelude, body } = await invokeBundle(bundleOf(stack.chatFunction), "/v1/models");
+    const { prelude, body } = await invokeBundle(bundles.dirOf(bundles.stack.chatFunction), "/v1/models");
     expect(prelude.statusCode).toBe(200);
     expect(JSON.parse(body)).toMatchObject({ object: "list" });
   });
 
   test("the gemini function's bundle loads under Node 24 and serves Google's model list", async () => {
-    const { prelude, body } = await invokeBundle(bundleOf(stack.geminiFunction), "/v1beta/models");
+    const { prelude, body } = await invokeBundle(bundles.dirOf(bundles.stack.geminiFunction), "/v1beta/models");
     expect(prelude.statusCode).toBe(200);
     expect(JSON.parse(body)).toHaveProperty("models");
   });
 
   test("answers an unknown path from the bundle with our envelope, not a crash", async () => {
-    const { prelude, body } = await invokeBundle(bundleOf(stack.chatFunction), "/nope");
+    const { prelude, body } = await invokeBundle(bundles.dirOf(bundles.stack.chatFunction), "/nope");
     expect(prelude.statusCode).toBe(404);
     expect(JSON.parse(body)).toMatchObject({ error: { code: "not_found" } });
   });

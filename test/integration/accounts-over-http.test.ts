@@ -144,6 +144,20 @@ describe("GET /v1/tasks/{id}", () => {
       expect(await response.json()).toMatchObject({ error: { code: "task_not_found", type: "invalid_request_error" } });
     }
   });
+
+  test("answers an id no task could have without reading storage: 404 for a strange one, 400 for one past any key limit", async () => {
+    const owner = await customer(10_000);
+    const auth = { authorization: `Bearer ${owner.key}` };
+    const strange = await get("/v1/tasks/req%20%3Cscript%3E", auth);
+    expect(strange.status).toBe(404);
+    expect(await strange.json()).toMatchObject({ error: { code: "task_not_found" } });
+    for (const headers of [auth, { "x-goog-api-key": owner.key }]) {
+      const long = await get(`/v1/tasks/${"a".repeat(3_000)}`, headers);
+      expect(long.status).toBe(400);
+      expect(long.headers.get("x-request-id")).toMatch(/^req_/);
+      expect(JSON.stringify(await long.json())).toContain("3000 characters long");
+    }
+  });
 });
 
 describe("the keys table", () => {

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../../lambda/store/client.ts";
+import { getAccount } from "../../lambda/store/accounts.ts";
+import { TABLES } from "../../lambda/store/schema.ts";
 import { tableNames } from "../../lambda/store/tables.ts";
 import { useFreshTables } from "../support/tables.ts";
 
@@ -13,10 +15,12 @@ const upstreamFile = join(mkdtempSync(join(tmpdir(), "gw-admin-")), "upstream.js
 
 /** Runs the CLI as an operator would, against this file's tables. */
 function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return adminWith({ ...process.env, GATEWAY_UPSTREAM_FILE: upstreamFile }, ...args);
+}
+
+function adminWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [ADMIN, ...args], { env: { ...process.env, GATEWAY_UPSTREAM_FILE: upstreamFile } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
+    execFile(process.execPath, [ADMIN, ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
   });
 }
 
@@ -26,7 +30,10 @@ async function adminJson<T>(...args: string[]): Promise<T> {
   return JSON.parse(result.stdout) as T;
 }
 
-beforeAll(() => useFreshTables());
+let prefix = "";
+beforeAll(async () => {
+  prefix = await useFreshTables();
+});
 
 describe("the admin CLI", () => {
   test("creates an account, tops it up, and shows it", async () => {
@@ -78,6 +85,14 @@ describe("the admin CLI", () => {
     expect((await admin("keys", "create", "--account", accountId, "--ip", "10.0.0.0/40")).stderr).toContain("not an IPv4 or IPv6");
     expect((await admin("keys", "create", "--account", accountId, "--model", "gpt-4o")).stderr).toContain("not in the catalog");
     expect(await adminJson<unknown[]>("keys", "list", "--account", accountId)).toEqual([]);
+  });
+
+  test("finds the tables of a gateway started with GATEWAY_TABLE_PREFIX, as npm start does", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !TABLES.some((table) => table.envVar === name)));
+    const created = await adminWith({ ...env, GATEWAY_TABLE_PREFIX: prefix }, "accounts", "create", "--name", "prefixed", "--json");
+    expect(created.code).toBe(0);
+    const { accountId } = JSON.parse(created.stdout) as { accountId: string };
+    expect(await getAccount(accountId)).toMatchObject({ name: "prefixed" });
   });
 
   test("keeps upstream Google keys in a private file and never prints them", async () => {

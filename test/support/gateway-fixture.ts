@@ -15,10 +15,10 @@ export interface GatewayFixture {
   close(): Promise<void>;
 }
 
-/** The gateway on DynamoDB Local, with a fake Google that knows two upstream accounts. */
-export async function startGatewayWithFakeGoogle(): Promise<GatewayFixture> {
+/** The gateway on DynamoDB Local (or any endpoint given), with a fake Google that knows two upstream accounts. */
+export async function startGatewayWithFakeGoogle(options: { dynamodbEndpoint?: string } = {}): Promise<GatewayFixture> {
   const fake = await startFakeGemini({ apiKeys: UPSTREAM_KEYS });
-  const gateway = await startTestGateway({ geminiBaseUrl: fake.url, geminiApiKeys: UPSTREAM_KEYS });
+  const gateway = await startTestGateway({ geminiBaseUrl: fake.url, geminiApiKeys: UPSTREAM_KEYS, ...options });
   return {
     gateway,
     fake,
