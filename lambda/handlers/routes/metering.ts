@@ -52,12 +52,18 @@ export async function collectAnswer(opened: OpenedStream, settle: Settle): Promi
   try {
     for await (const chunk of opened.rest) chunks.push(chunk);
   } catch {
-    await settle({ usage: undefined, status: "refunded", errorCode: "upstream_error", upstreamAccount: opened.account });
+    await settle({ usage: undefined, status: "refunded", errorCode: "upstream_error", upstreamAccount: opened.account, upstreamKind: opened.accountKind });
     throw new UpstreamError("The upstream model failed before finishing its answer; nothing was charged. Retry, or stream to keep partial output.");
   }
   const response = aggregateChunks(chunks);
   const searchQueries = new Set(chunks.flatMap(searchQueriesOf));
-  const { charge } = await settle({ usage: response.usageMetadata, searchQueries: [...searchQueries], status: "settled", upstreamAccount: opened.account });
+  const { charge } = await settle({
+    usage: response.usageMetadata,
+    searchQueries: [...searchQueries],
+    status: "settled",
+    upstreamAccount: opened.account,
+    upstreamKind: opened.accountKind,
+  });
   return { response, charge };
 }
 
@@ -95,6 +101,7 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
       searchQueries: [...searchQueries],
       status,
       upstreamAccount: opened.account,
+      upstreamKind: opened.accountKind,
       errorCode: failure === undefined ? undefined : "upstream_error",
     });
     return charge;

@@ -12,6 +12,7 @@ function opened(chunks: GenerateContentResponse[], failAfter?: number): OpenedSt
   const [first, ...rest] = chunks;
   return {
     account: "primary",
+    accountKind: "vertex",
     attempts: 1,
     first: first as GenerateContentResponse,
     rest: (async function* () {
@@ -62,7 +63,7 @@ describe("meteredStream", () => {
     const out: string[] = [];
     for await (const piece of meteredStream(opened(three), settle, textView())) out.push(piece);
     expect(out).toEqual(["a", "b", "c", "<charged 42>", "<end>"]);
-    expect(calls).toEqual([expect.objectContaining({ status: "settled", upstreamAccount: "primary", usage: three[2]?.usageMetadata })]);
+    expect(calls).toEqual([expect.objectContaining({ status: "settled", upstreamAccount: "primary", upstreamKind: "vertex", usage: three[2]?.usageMetadata })]);
   });
 
   test("when the client leaves after the first chunk, still reads Google to the end and settles the whole answer", async () => {
