@@ -49,17 +49,21 @@ export async function exchangeForAccessToken(key: ServiceAccountKey, options: Ex
     text = await response.text();
   } catch (error) {
     const code = errorCode(error);
-    throw new UpstreamAuthError("unavailable", `The token endpoint of ${who} could not be reached${code === undefined ? "" : ` (${code})`}.`);
+    throw new UpstreamAuthError("unavailable", `The token endpoint of ${who} could not be reached${code === undefined ? "" : ` (${code})`}; it is retried after a short cool-down.`);
   }
   const body = parseJson(text);
   if (!response.ok) {
     const failure = response.status >= 400 && response.status < 500 ? "refused" : "unavailable";
-    throw new UpstreamAuthError(failure, `Google refused a token for ${who}: ${response.status} ${oauthReason(body, secrets)}.`);
+    const fix =
+      failure === "refused"
+        ? "check that the service account, its key and the Vertex AI API are still enabled, or add a new key file"
+        : "the token endpoint failed; it is retried after a short cool-down";
+    throw new UpstreamAuthError(failure, `Google refused a token for ${who}: ${response.status} ${oauthReason(body, secrets)}; ${fix}.`);
   }
   const token = typeof body?.access_token === "string" ? body.access_token : "";
   const expiresIn = typeof body?.expires_in === "number" && body.expires_in > 0 ? body.expires_in : undefined;
   if (token === "" || expiresIn === undefined) {
-    throw new UpstreamAuthError("unavailable", `The token endpoint of ${who} answered without an access_token and expires_in.`);
+    throw new UpstreamAuthError("unavailable", `The token endpoint of ${who} answered without an access_token and expires_in; check the key file's token_uri.`);
   }
   return { token, issuedAtMs, expiresAtMs: issuedAtMs + expiresIn * 1000 };
 }
