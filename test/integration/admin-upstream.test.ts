@@ -1,24 +1,48 @@
-import { beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TABLES, tableNameOutput } from "../../lambda/store/schema.ts";
+import { startFakeAws, type FakeAws } from "../support/fake-aws.ts";
 import { privateKeyFragments } from "../support/service-account.ts";
+import { useFreshTables } from "../support/tables.ts";
 import type { ServiceAccountKey } from "../../lambda/upstream/vertex/account.ts";
 
 const ADMIN = join(import.meta.dirname, "..", "..", "bin", "admin.ts");
 const dir = mkdtempSync(join(tmpdir(), "gw-admin-vertex-"));
 const EXPRESS_KEY = "AQ.Ab8RN6-express-mode-key-0123456789abcdef";
 
-/** Runs the CLI as an operator would, on an upstream file of its own. */
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111111111111:secret:upstream-VxVxVx";
+let aws: FakeAws;
+
+/** Runs the CLI as an operator would, on an upstream file of its own, or on a stack (fake AWS) with `--stack`. */
 function admin(file: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stack: NodeJS.ProcessEnv = args.includes("--stack")
+    ? {
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "test",
+        AWS_SECRET_ACCESS_KEY: "test",
+        AWS_ENDPOINT_URL_CLOUDFORMATION: aws.url,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+      }
+    : {};
   return new Promise((resolve) => {
-    execFile(process.execPath, [ADMIN, ...args], { env: { ...process.env, GATEWAY_UPSTREAM_FILE: file } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [ADMIN, ...args], { env: { ...process.env, GATEWAY_UPSTREAM_FILE: file, ...stack } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
+
+beforeAll(async () => {
+  await useFreshTables();
+  const outputs: Record<string, string> = { UpstreamSecretArn: SECRET_ARN };
+  for (const table of TABLES) outputs[tableNameOutput(table)] = process.env[table.envVar] ?? "";
+  aws = await startFakeAws({ GeminiGateway: outputs });
+  aws.secrets.set(SECRET_ARN, JSON.stringify({ accounts: [] }));
+});
+afterAll(() => aws.close());
 
 function keyFile(name: string, overrides: Partial<ServiceAccountKey> = {}): { path: string; key: ServiceAccountKey } {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -116,5 +140,15 @@ describe("the admin CLI's Vertex AI accounts", () => {
     expect(result.stderr).toContain(message);
     expectNoSecrets(result.stdout, result.stderr);
     expect(() => statSync(file)).toThrow();
+  });
+
+  test("on a deployed stack, a service account goes into the stack's secret as its key file, and list shows no private key", async () => {
+    const added = await admin("unused", "upstream", "add", "--vertex-service-account", sa.path, "--name", "deployed", "--stack", "GeminiGateway");
+    const listed = await admin("unused", "upstream", "list", "--json", "--stack", "GeminiGateway");
+
+    expect(added.code).toBe(0);
+    expect(JSON.parse(aws.secrets.get(SECRET_ARN) ?? "")).toEqual({ accounts: [{ kind: "vertex", name: "deployed", serviceAccount: sa.key }] });
+    expect(JSON.parse(listed.stdout)).toEqual([{ name: "deployed", kind: "vertex", project: "acme-prod", location: "global", serviceAccount: sa.key.client_email }]);
+    expectNoSecrets(added.stdout, added.stderr, listed.stdout, listed.stderr);
   });
 });
