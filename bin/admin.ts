@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { AdminError } from "./admin/operations.ts";
 import { COMMANDS, USAGE } from "./admin/commands.ts";
 import { useTarget } from "./admin/target.ts";
+import { UPSTREAM_OPTIONS } from "./admin/upstream-commands.ts";
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,8 +25,7 @@ async function main(argv: string[]): Promise<number> {
       total: { type: "string" },
       ip: { type: "string", multiple: true },
       model: { type: "string", multiple: true },
-      "google-key": { type: "string" },
-      "base-url": { type: "string" },
+      ...UPSTREAM_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
   });

@@ -5,13 +5,15 @@
  *   DYNAMODB_ENDPOINT  use this DynamoDB instead of starting DynamoDB Local (data kept in .local/)
  *   GEMINI_API_KEY     one Google key or a comma-separated list; without it a fake Gemini answers
  *   GEMINI_BASE_URL    Google's host, or any server speaking its API
+ *   GOOGLE_APPLICATION_CREDENTIALS  a service account's JSON key file: adds Vertex AI account env-vertex
+ *   VERTEX_LOCATION    its Vertex location (default global)
  *   GATEWAY_TABLE_PREFIX  table names' prefix (default gemini-gateway), to run several gateways on one DynamoDB
  *   GATEWAY_LOCAL_DIR  where local state lives (default .local/)
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GOOGLE_BASE_URL } from "../lambda/upstream/accounts.ts";
-import { readAccountsFile } from "../lambda/upstream/sources.ts";
+import { credentialsAccount, readAccountsFile } from "../lambda/upstream/sources.ts";
 import { LOCAL_DIR, LOCAL_RUNTIME_FILE, LOCAL_UPSTREAM_FILE } from "./admin/target.ts";
 import { ensureDemoAccount } from "./local/demo.ts";
 import { startDynamoDbLocal, type DynamoDbLocal } from "./local/dynamodb-local.ts";
@@ -32,7 +34,8 @@ async function main(): Promise<void> {
   let geminiBaseUrl = process.env.GEMINI_BASE_URL ?? GOOGLE_BASE_URL;
   let geminiApiKeys = (process.env.GEMINI_API_KEY ?? "").split(",").map((key) => key.trim()).filter(Boolean);
   const fileAccounts = await readAccountsFile(process.env.GATEWAY_UPSTREAM_FILE);
-  if (geminiApiKeys.length === 0 && fileAccounts.length === 0) {
+  const vertexAccounts = await credentialsAccount(process.env.GOOGLE_APPLICATION_CREDENTIALS, process.env.VERTEX_LOCATION);
+  if (geminiApiKeys.length === 0 && fileAccounts.length === 0 && vertexAccounts.length === 0) {
     const { startFakeGemini } = await import("../test/fake-gemini/server.ts");
     const fake = await startFakeGemini();
     stops.push(() => fake.close());
@@ -40,8 +43,8 @@ async function main(): Promise<void> {
     geminiApiKeys = ["fake-google-key"];
     console.log(`upstream   FAKE Gemini at ${fake.url} (no GEMINI_API_KEY set; replies are simulated, nothing reaches Google)`);
   } else {
-    const count = geminiApiKeys.length + fileAccounts.length;
-    console.log(`upstream   ${count} Google account(s): GEMINI_API_KEY and ${process.env.GATEWAY_UPSTREAM_FILE}`);
+    const count = geminiApiKeys.length + fileAccounts.length + vertexAccounts.length;
+    console.log(`upstream   ${count} Google account(s): GEMINI_API_KEY, GOOGLE_APPLICATION_CREDENTIALS and ${process.env.GATEWAY_UPSTREAM_FILE}`);
   }
 
   const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys, tablePrefix });

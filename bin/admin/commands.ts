@@ -1,4 +1,4 @@
-import { maskUpstreamKey } from "./upstream-display.ts";
+import { UPSTREAM_COMMANDS, UPSTREAM_USAGE } from "./upstream-commands.ts";
 import { AdminError, changeKeyStatus, issueKey, keysOf, openAccount, rotateKey, showAccount, topUp, type PublicKey } from "./operations.ts";
 import type { UpstreamStore } from "./target.ts";
 
@@ -23,9 +23,7 @@ export const USAGE = `usage: npm run admin -- <command> [--json] [--stack NAME]
   keys list --account ACCOUNT_ID
   keys disable KEY_ID | keys enable KEY_ID
   keys rotate KEY_ID                                   (new secret, same id, limits and spend)
-  upstream add --google-key K [--name N] [--base-url URL]
-  upstream list                                        (never prints keys)
-  upstream remove NAME
+${UPSTREAM_USAGE}
 
 Credits are integers: 1 credit = US$0.000001 at Google's list price (1,000,000 credits = $1).
 Without --stack the local gateway started by \`npm start\` is used (or DYNAMODB_ENDPOINT).`;
@@ -76,27 +74,7 @@ export const COMMANDS: Record<string, Command> = {
     const { key, record } = await rotateKey(arg(args, "KEY_ID"));
     return { data: { key, ...record }, text: `${describeKey(record)}\n\n  ${key}\n\nThe old secret no longer works. This key is shown once.` };
   },
-  "upstream add": async ({ values, upstream }) => {
-    const apiKey = required(values, "google-key");
-    const accounts = await upstream.read();
-    const name = optionalString(values, "name") ?? `google-${accounts.length + 1}`;
-    if (accounts.some((account) => account.name === name)) throw new AdminError(`an upstream account named ${name} already exists`);
-    const baseUrl = optionalString(values, "base-url");
-    await upstream.write([...accounts, { name, apiKey, ...(baseUrl && { baseUrl }) }]);
-    return { data: { name, key: maskUpstreamKey(apiKey), baseUrl }, text: `added upstream ${name} (${maskUpstreamKey(apiKey)}) to ${upstream.where}` };
-  },
-  "upstream list": async ({ upstream }) => {
-    const accounts = (await upstream.read()).map((account) => ({ name: account.name, key: maskUpstreamKey(account.apiKey), baseUrl: account.baseUrl }));
-    const text = accounts.length === 0 ? `no upstream accounts in ${upstream.where}` : accounts.map((a) => `${a.name}  ${a.key}${a.baseUrl ? `  ${a.baseUrl}` : ""}`).join("\n");
-    return { data: accounts, text };
-  },
-  "upstream remove": async ({ args, upstream }) => {
-    const name = arg(args, "NAME");
-    const accounts = await upstream.read();
-    if (!accounts.some((account) => account.name === name)) throw new AdminError(`no upstream account named ${name}`);
-    await upstream.write(accounts.filter((account) => account.name !== name));
-    return { data: { removed: name }, text: `removed upstream ${name}` };
-  },
+  ...UPSTREAM_COMMANDS,
 };
 
 function describeKey(key: PublicKey): string {

@@ -18,6 +18,8 @@ export interface LocalGatewayOptions {
   /** Upstream Google base URL and keys, for the routes that call Google. */
   readonly geminiBaseUrl?: string;
   readonly geminiApiKeys?: readonly string[];
+  /** The upstream account file (`GATEWAY_UPSTREAM_FILE`), for Vertex AI accounts and named keys. */
+  readonly upstreamFile?: string;
 }
 
 export interface LocalGateway {
@@ -45,6 +47,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   Object.assign(process.env, tableEnvironment(options.tablePrefix), { [DYNAMODB_ENDPOINT_ENV]: options.dynamodbEndpoint });
   if (options.geminiBaseUrl) process.env.GEMINI_BASE_URL = options.geminiBaseUrl;
   if (options.geminiApiKeys) process.env.GEMINI_API_KEY = options.geminiApiKeys.join(",");
+  if (options.upstreamFile) process.env.GATEWAY_UPSTREAM_FILE = options.upstreamFile;
   await ensureTables(documentClient(options.dynamodbEndpoint), options.tablePrefix);
 
   const chat = (await import("../../lambda/handlers/chat.ts")).handler as unknown as StreamingHandler;

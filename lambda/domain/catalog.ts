@@ -9,6 +9,16 @@
 
 export type ThinkingLevel = "minimal" | "low" | "medium" | "high";
 
+/** The kinds of upstream account the gateway can spend: Google AI Studio keys and Vertex AI. */
+export type UpstreamKind = "ai-studio" | "vertex";
+
+/** Where an upstream account sends requests: its kind and, for Vertex, its location. */
+export interface UpstreamPlacement {
+  readonly kind: UpstreamKind;
+  /** Vertex's location, e.g. `global` or `us-central1`; absent means `global`. */
+  readonly location?: string;
+}
+
 /** Credits per 1M tokens. */
 export interface TokenPrices {
   readonly input: number;
@@ -34,6 +44,8 @@ export interface ModelSpec {
   /** Gemini 3 rejects presence/frequency penalties. */
   readonly acceptsPenalties: boolean;
   readonly prices: TokenPrices;
+  /** The kinds of upstream account that serve this model; a request goes only to those. */
+  readonly servedBy: readonly UpstreamKind[];
   /** Pro models charge more for every token of a request whose prompt exceeds the threshold. */
   readonly longContext?: { readonly abovePromptTokens: number; readonly prices: TokenPrices };
   readonly notes?: string;
@@ -49,6 +61,7 @@ const PRO_LONG_CONTEXT = {
   abovePromptTokens: 200_000,
   prices: { input: 4_000_000, cachedInput: 400_000, output: 18_000_000 },
 } as const;
+const BOTH_KINDS: readonly UpstreamKind[] = ["ai-studio", "vertex"];
 const ALL_LEVELS: readonly ThinkingLevel[] = ["minimal", "low", "medium", "high"];
 const PRO_LEVELS: readonly ThinkingLevel[] = ["low", "medium", "high"];
 
@@ -59,6 +72,7 @@ const flash = {
   defaultThinkingLevel: "high",
   acceptsPenalties: false,
   prices: FLASH_PRICES,
+  servedBy: BOTH_KINDS,
 } as const;
 
 const pro = {
@@ -68,6 +82,7 @@ const pro = {
   defaultThinkingLevel: "high",
   acceptsPenalties: false,
   prices: PRO_PRICES,
+  servedBy: BOTH_KINDS,
   longContext: PRO_LONG_CONTEXT,
 } as const;
 
@@ -118,6 +133,7 @@ export const MODELS: readonly ModelSpec[] = [
     defaultThinkingLevel: "minimal",
     acceptsPenalties: false,
     prices: { input: 250_000, cachedInput: 25_000, output: 1_500_000 },
+    servedBy: BOTH_KINDS,
     notes: "Cached-input price and max output assumed as for the other 3.x Flash models (Google's are unconfirmed).",
   },
 ];
@@ -136,4 +152,21 @@ export function findModel(name: string): ModelSpec | undefined {
 /** The ids a client may use, for messages that say what would have worked. */
 export function modelIds(): string[] {
   return MODELS.map((model) => model.id);
+}
+
+/**
+ * Whether an account placed as `placement` serves Google's model `upstreamModel`: its kind must be
+ * one the catalog lists for the model, and on Vertex a preview model is served only in the `global`
+ * location (gemini-wire.md §7). A model the catalog does not sell is left to Google to refuse.
+ *
+ * @example
+ * placementServes("gemini-3-flash-preview", { kind: "vertex", location: "global" }); // true
+ * placementServes("gemini-3-flash-preview", { kind: "vertex", location: "us-central1" }); // false
+ */
+export function placementServes(upstreamModel: string, placement: UpstreamPlacement, models: readonly ModelSpec[] = MODELS): boolean {
+  const id = upstreamModel.startsWith("models/") ? upstreamModel.slice("models/".length) : upstreamModel;
+  const sold = models.filter((model) => model.upstreamModel === id);
+  if (sold.length > 0 && !sold.every((model) => model.servedBy.includes(placement.kind))) return false;
+  const location = placement.location ?? "global";
+  return placement.kind !== "vertex" || location === "global" || !/-preview(?:$|-)/.test(id);
 }

@@ -178,6 +178,7 @@ export interface SettleInput {
   readonly searchQueries?: readonly string[];
   readonly status: Exclude<TaskStatus, "held">;
   readonly upstreamAccount?: string;
+  readonly upstreamKind?: TaskRecord["upstreamKind"];
   readonly errorCode?: string;
 }
 
@@ -207,6 +208,7 @@ export async function settleRequest(input: SettleInput): Promise<{ charge: numbe
     priced,
     usage,
     upstreamAccount: input.upstreamAccount,
+    upstreamKind: input.upstreamKind,
     errorCode: input.errorCode,
     now: Date.now(),
   };

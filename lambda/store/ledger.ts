@@ -168,6 +168,7 @@ export interface Settlement {
   readonly priced: number;
   readonly usage?: TaskUsage;
   readonly upstreamAccount?: string;
+  readonly upstreamKind?: TaskRecord["upstreamKind"];
   readonly errorCode?: string;
   readonly now: number;
 }
@@ -187,6 +188,7 @@ export async function settle(settlement: Settlement): Promise<{ settled: boolean
           "SET #status = :status, charge = :charge, refund = :release, settledAt = :now" +
           (settlement.usage ? ", #usage = :usage" : "") +
           (settlement.upstreamAccount ? ", upstreamAccount = :upstream" : "") +
+          (settlement.upstreamKind ? ", upstreamKind = :upstreamKind" : "") +
           (settlement.errorCode ? ", errorCode = :errorCode" : "") +
           (settlement.priced > task.hold ? ", overage = :overage" : "") +
           " REMOVE heldShard",
@@ -201,6 +203,7 @@ export async function settle(settlement: Settlement): Promise<{ settled: boolean
           ":now": settlement.now,
           ...(settlement.usage && { ":usage": settlement.usage }),
           ...(settlement.upstreamAccount && { ":upstream": settlement.upstreamAccount }),
+          ...(settlement.upstreamKind && { ":upstreamKind": settlement.upstreamKind }),
           ...(settlement.errorCode && { ":errorCode": settlement.errorCode }),
           ...(settlement.priced > task.hold && { ":overage": settlement.priced - task.hold }),
         },

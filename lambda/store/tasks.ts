@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { UpstreamKind } from "../domain/catalog.ts";
 import { documentClient } from "./client.ts";
 import { tableNames } from "./tables.ts";
 
@@ -32,6 +33,8 @@ export interface TaskRecord {
   overage?: number;
   usage?: TaskUsage;
   upstreamAccount?: string;
+  /** `ai-studio` or `vertex`, beside the account's name. */
+  upstreamKind?: UpstreamKind;
   errorCode?: string;
   /** Spend-window counters the hold was added to; settlement gives back what was not charged. */
   windows: string[];

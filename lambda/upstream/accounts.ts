@@ -1,33 +1,29 @@
 /**
  * The upstream account list: the JSON kept in the Secrets Manager secret and in the local file the
- * admin CLI writes, `{"accounts":[{"name":"main","apiKey":"AIza…","baseUrl":"https://…"}]}`.
+ * admin CLI writes, `{"accounts":[…]}`, mixing Google AI Studio keys (`ai-studio/account.ts`) and
+ * Vertex AI accounts (`vertex/account.ts`).
  *
  * Errors here name the account (by position and name) but never quote a key or the raw JSON,
  * because V8's JSON errors echo the input and the input holds the keys.
  */
+import type { UpstreamKind, UpstreamPlacement } from "../domain/catalog.ts";
+import { AccountListError, checkBaseUrl, isRecord } from "./account-fields.ts";
+import { GOOGLE_BASE_URL, validateAiStudioAccount } from "./ai-studio/account.ts";
+import type { AiStudioAccount } from "./ai-studio/account.ts";
+import { validateVertexAccount, vertexLocation } from "./vertex/account.ts";
+import type { VertexAccount } from "./vertex/account.ts";
 
-/** Google's public Gemini API host, used when neither the account nor `GEMINI_BASE_URL` names one. */
-export const GOOGLE_BASE_URL = "https://generativelanguage.googleapis.com";
+export { AccountListError } from "./account-fields.ts";
+export { GOOGLE_BASE_URL } from "./ai-studio/account.ts";
+export type { AiStudioAccount } from "./ai-studio/account.ts";
+export type { ServiceAccountKey, VertexAccount, VertexExpressAccount, VertexServiceAccount } from "./vertex/account.ts";
 
-/** One Google AI Studio API key the gateway may spend. `name` is the only part ever shown or stored. */
-export interface UpstreamAccount {
-  readonly name: string;
-  readonly apiKey: string;
-  /** Google's host or any server speaking its API; defaults to `GEMINI_BASE_URL`, then Google. */
-  readonly baseUrl?: string;
-}
+/** One account the gateway may spend. `name` (and `kind`) are the only parts ever shown or stored. */
+export type UpstreamAccount = AiStudioAccount | VertexAccount;
 
 /** Where the pool gets its accounts from; implementations cache as they see fit. */
 export interface AccountSource {
   accounts(): Promise<readonly UpstreamAccount[]>;
-}
-
-/** The account list is malformed; the message says where, and never includes a key. */
-export class AccountListError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AccountListError";
-  }
 }
 
 /**
@@ -50,30 +46,30 @@ export function parseAccountList(json: string): UpstreamAccount[] {
 }
 
 /**
- * Checks a list of accounts (names unique and non-empty, keys non-empty, base URLs http(s)) and
- * returns clean copies with surrounding whitespace and trailing slashes removed.
+ * Checks a list of accounts (names unique and non-empty, each kind's own fields) and returns clean
+ * copies with surrounding whitespace and base URLs' trailing slashes removed.
  *
  * @example
- * validateAccounts([{ name: "a", apiKey: "k1" }, { name: "b", apiKey: "k2", baseUrl: "http://127.0.0.1:9/" }]);
+ * validateAccounts([{ name: "a", apiKey: "k1" }, { kind: "vertex", name: "b", apiKey: "k2" }]);
  */
 export function validateAccounts(entries: readonly unknown[]): UpstreamAccount[] {
   const seen = new Set<string>();
   return entries.map((entry, index) => {
-    const where = `upstream account #${index + 1}`;
-    if (!isRecord(entry)) throw new AccountListError(`${where} must be an object with "name" and "apiKey".`);
+    const position = `upstream account #${index + 1}`;
+    if (!isRecord(entry)) throw new AccountListError(`${position} must be an object with "name" and "apiKey".`);
     const name = typeof entry.name === "string" ? entry.name.trim() : "";
-    if (name === "") throw new AccountListError(`${where} needs a non-empty "name".`);
-    if (seen.has(name)) throw new AccountListError(`${where}: the name "${name}" is used twice; names must be unique.`);
+    if (name === "") throw new AccountListError(`${position} needs a non-empty "name".`);
+    if (seen.has(name)) throw new AccountListError(`${position}: the name "${name}" is used twice; names must be unique.`);
     seen.add(name);
-    const apiKey = typeof entry.apiKey === "string" ? entry.apiKey.trim() : "";
-    if (apiKey === "") throw new AccountListError(`${where} ("${name}") needs a non-empty "apiKey".`);
-    if (entry.baseUrl === undefined) return { name, apiKey };
-    return { name, apiKey, baseUrl: checkBaseUrl(entry.baseUrl, `${where} ("${name}")`) };
+    const where = `${position} ("${name}")`;
+    if (entry.kind === undefined || entry.kind === "ai-studio") return validateAiStudioAccount(entry, name, where);
+    if (entry.kind === "vertex") return validateVertexAccount(entry, name, where);
+    throw new AccountListError(`${where}: "kind" must be "ai-studio" or "vertex".`);
   });
 }
 
 /**
- * The JSON stored in the secret or file: pretty-printed, keys only under `apiKey`.
+ * The JSON stored in the secret or file: pretty-printed, each account as validated.
  *
  * @example
  * serializeAccountList([{ name: "main", apiKey: "AIza..." }]); // '{\n  "accounts": [ … ]\n}\n'
@@ -84,33 +80,45 @@ export function serializeAccountList(accounts: readonly UpstreamAccount[]): stri
 }
 
 /**
- * Fills in the base URL of accounts that do not name one.
+ * Fills in the base URL of AI Studio accounts that do not name one (`GEMINI_BASE_URL` is Google AI
+ * Studio's host, so Vertex accounts keep theirs or Vertex's).
  *
  * @example
  * withDefaultBaseUrl([{ name: "a", apiKey: "k" }], "http://127.0.0.1:8080")[0].baseUrl; // "http://127.0.0.1:8080"
  */
 export function withDefaultBaseUrl(accounts: readonly UpstreamAccount[], baseUrl = GOOGLE_BASE_URL): UpstreamAccount[] {
-  const fallback = checkBaseUrl(baseUrl, "GEMINI_BASE_URL");
-  return accounts.map((account) => ({ ...account, baseUrl: account.baseUrl ?? fallback }));
+  const fallback = checkBaseUrl(baseUrl, "GEMINI_BASE_URL", GOOGLE_BASE_URL);
+  return accounts.map((account) => (account.kind === "vertex" ? account : { ...account, baseUrl: account.baseUrl ?? fallback }));
 }
 
-function checkBaseUrl(value: unknown, where: string): string {
-  const text = typeof value === "string" ? value.trim() : "";
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw new AccountListError(`${where}: "baseUrl" must be an http(s) URL such as ${GOOGLE_BASE_URL}.`);
-  }
-  if (url.search !== "" || url.username !== "" || url.password !== "") {
-    throw new AccountListError(`${where}: "baseUrl" must not carry a query string or credentials; put the key in "apiKey".`);
-  }
-  return text.replace(/\/+$/, "");
+/**
+ * The account's kind; an entry without `kind` is an AI Studio key.
+ *
+ * @example
+ * accountKind({ name: "main", apiKey: "AIza..." }); // "ai-studio"
+ */
+export function accountKind(account: UpstreamAccount): UpstreamKind {
+  return account.kind ?? "ai-studio";
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/**
+ * What the catalog needs to decide whether the account serves a model.
+ *
+ * @example
+ * accountPlacement({ kind: "vertex", name: "vx", serviceAccount: key, location: "us-central1" }); // { kind: "vertex", location: "us-central1" }
+ */
+export function accountPlacement(account: UpstreamAccount): UpstreamPlacement {
+  return account.kind === "vertex" ? { kind: "vertex", location: vertexLocation(account) } : { kind: "ai-studio" };
+}
+
+/**
+ * The secret that makes the account what it is, for deriving an identity from (never to show):
+ * a replaced key or key file then counts as a new account.
+ *
+ * @example
+ * credentialOf({ name: "main", apiKey: "AIza..." }); // "AIza..."
+ */
+export function credentialOf(account: UpstreamAccount): string {
+  if ("serviceAccount" in account) return `${account.serviceAccount.client_email}\u0000${account.serviceAccount.private_key}`;
+  return account.apiKey;
 }

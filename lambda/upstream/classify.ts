@@ -4,7 +4,7 @@
  */
 import { InvalidRequestError } from "../domain/errors.ts";
 import type { GatewayError } from "../domain/errors.ts";
-import { UpstreamHttpError, UpstreamNetworkError, UpstreamStreamError } from "./errors.ts";
+import { UpstreamAuthError, UpstreamHttpError, UpstreamNetworkError, UpstreamStreamError } from "./errors.ts";
 import type { FailureClass } from "./pool.ts";
 
 export type Verdict =
@@ -31,6 +31,10 @@ export function classify(error: unknown): Verdict {
   if (error instanceof UpstreamStreamError) {
     return { action: "failover", failure: { kind: "transient" }, label: "broken stream" };
   }
+  if (error instanceof UpstreamAuthError) {
+    if (error.failure === "refused") return { action: "failover", failure: { kind: "rejected-key" }, label: "token exchange refused" };
+    return { action: "failover", failure: { kind: "transient" }, label: "token endpoint unavailable" };
+  }
   if (!(error instanceof UpstreamHttpError)) return { action: "rethrow" };
   const label = `${error.status} ${error.googleStatus}`;
   if (error.status === 429) return { action: "failover", failure: { kind: "rate-limited", retryAfterMs: error.retryAfterMs }, label };
@@ -41,6 +45,11 @@ export function classify(error: unknown): Verdict {
 
 const ACCOUNT_REASONS = /^(API_KEY_|SERVICE_DISABLED|CONSUMER_|BILLING_|ACCESS_TOKEN_)/;
 const ACCOUNT_MESSAGES = /\bAPI key\b|unregistered callers|has not been used|is disabled|suspended|billing/i;
+// On Vertex a 403 is the account's (IAM, API disabled, billing), unless it is about a Cloud
+// Storage object or cache the customer named, which every account would be refused alike. A 404
+// for a publisher model the catalog says Vertex serves means this project may not use it.
+const REFERENCED_RESOURCE = /gs:\/\/|cachedContents\/|\bfiles\//;
+const MODEL_NOT_IN_PROJECT = /\bPublisher Model\b/;
 
 // Google answers a bad, expired or unbilled key with 400 or 403. Those are the operator's accounts
 // failing, not the customer's request, and must not reach the customer. A 403 about something the
@@ -48,6 +57,8 @@ const ACCOUNT_MESSAGES = /\bAPI key\b|unregistered callers|has not been used|is 
 // account would refuse it, so it must not cool them all down.
 function isAccountProblem(error: UpstreamHttpError): boolean {
   if (error.status === 401 || error.status === 402) return true;
+  if (error.platform === "vertex" && error.status === 403) return !REFERENCED_RESOURCE.test(error.googleMessage);
+  if (error.platform === "vertex" && error.status === 404) return MODEL_NOT_IN_PROJECT.test(error.googleMessage);
   if (error.status !== 400 && error.status !== 403) return false;
   if (ACCOUNT_REASONS.test(error.reason ?? "") || (error.status === 400 && error.googleStatus === "FAILED_PRECONDITION")) return true;
   return ACCOUNT_MESSAGES.test(error.googleMessage);

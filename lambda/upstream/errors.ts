@@ -1,8 +1,9 @@
 /**
  * Failures talking to Google. These stay inside the gateway: the failover layer turns them into the
- * client-facing errors of `lambda/domain/errors.ts`. None of them ever carries an API key: every
- * message built from Google's text passes through `redact` first.
+ * client-facing errors of `lambda/domain/errors.ts`. None of them ever carries an API key, private
+ * key or access token: every message built from Google's text passes through `redact` first.
  */
+import type { UpstreamKind } from "../domain/catalog.ts";
 
 /** Google answered with a non-2xx status (or a mid-stream error object). */
 export class UpstreamHttpError extends Error {
@@ -16,8 +17,17 @@ export class UpstreamHttpError extends Error {
   readonly reason: string | undefined;
   /** From `RetryInfo.retryDelay` ("26s", "45.8s"), when Google sent one. */
   readonly retryAfterMs: number | undefined;
+  /** Which of Google's APIs answered: AI Studio's Gemini API or Vertex AI. */
+  readonly platform: UpstreamKind;
 
-  constructor(init: { status: number; googleStatus: string; googleMessage: string; reason?: string; retryAfterMs?: number }) {
+  constructor(init: {
+    status: number;
+    googleStatus: string;
+    googleMessage: string;
+    reason?: string;
+    retryAfterMs?: number;
+    platform?: UpstreamKind;
+  }) {
     super(`Google answered ${init.status} ${init.googleStatus}: ${init.googleMessage}`);
     this.name = "UpstreamHttpError";
     this.status = init.status;
@@ -25,6 +35,7 @@ export class UpstreamHttpError extends Error {
     this.googleMessage = init.googleMessage;
     this.reason = init.reason;
     this.retryAfterMs = init.retryAfterMs;
+    this.platform = init.platform ?? "ai-studio";
   }
 }
 
@@ -53,14 +64,37 @@ export class UpstreamStreamError extends Error {
   }
 }
 
+export type TokenFailure = "refused" | "unavailable";
+
 /**
- * Reads Google's error envelope (a plain object, or wrapped in an array as Vertex does) into an
- * `UpstreamHttpError`; returns `undefined` when `body` is not an error envelope.
+ * A service account could not get an access token: Google's token endpoint refused the signed
+ * assertion (or the key cannot sign one), or the endpoint could not be reached or failed.
+ */
+export class UpstreamAuthError extends Error {
+  /** `refused`: the account's key is at fault; `unavailable`: the token endpoint is. */
+  readonly failure: TokenFailure;
+
+  constructor(failure: TokenFailure, message: string) {
+    super(message);
+    this.name = "UpstreamAuthError";
+    this.failure = failure;
+  }
+}
+
+/**
+ * Reads Google's error envelope (a plain object, or wrapped in an array as Vertex does, with or
+ * without Vertex's legacy `errors[]`) into an `UpstreamHttpError`; returns `undefined` when `body`
+ * is not an error envelope.
  *
  * @example
  * googleErrorFrom({ error: { code: 429, status: "RESOURCE_EXHAUSTED", message: "quota" } }, 429, "AIza…")?.status; // 429
  */
-export function googleErrorFrom(body: unknown, fallbackStatus: number, apiKey: string): UpstreamHttpError | undefined {
+export function googleErrorFrom(
+  body: unknown,
+  fallbackStatus: number,
+  secrets: string | readonly string[],
+  platform: UpstreamKind = "ai-studio",
+): UpstreamHttpError | undefined {
   const envelope = Array.isArray(body) ? body[0] : body;
   if (!isRecord(envelope) || !isRecord(envelope.error)) return undefined;
   const error = envelope.error;
@@ -69,9 +103,10 @@ export function googleErrorFrom(body: unknown, fallbackStatus: number, apiKey: s
   return new UpstreamHttpError({
     status,
     googleStatus: typeof error.status === "string" && error.status !== "" ? error.status : "UNKNOWN",
-    googleMessage: redact(typeof error.message === "string" ? error.message : "(no message)", apiKey),
-    reason: detailOf(details, "ErrorInfo", "reason"),
+    googleMessage: redact(typeof error.message === "string" ? error.message : "(no message)", secrets),
+    reason: detailOf(details, "ErrorInfo", "reason") ?? legacyReason(error.errors),
     retryAfterMs: parseRetryDelay(detailOf(details, "RetryInfo", "retryDelay")),
+    platform,
   });
 }
 
@@ -87,13 +122,22 @@ export function parseRetryDelay(value: string | undefined): number | undefined {
 }
 
 /**
- * Removes every occurrence of the key from text that may be shown or logged.
+ * Removes every occurrence of each secret from text that may be shown or logged.
  *
  * @example
  * redact("bad key AIzaXYZ", "AIzaXYZ"); // "bad key [redacted]"
  */
-export function redact(text: string, apiKey: string): string {
-  return apiKey === "" ? text : text.split(apiKey).join("[redacted]");
+export function redact(text: string, secrets: string | readonly string[]): string {
+  const list = typeof secrets === "string" ? [secrets] : secrets;
+  // Longest first, so a secret that contains another is removed whole.
+  const ordered = list.filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
+  return ordered.reduce((redacted, secret) => redacted.split(secret).join("[redacted]"), text);
+}
+
+// Vertex's legacy `errors[{message, domain, reason}]`, e.g. reason "rateLimitExceeded".
+function legacyReason(errors: unknown): string | undefined {
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
+  return isRecord(first) && typeof first.reason === "string" ? first.reason : undefined;
 }
 
 function detailOf(details: readonly Record<string, unknown>[], type: string, field: string): string | undefined {

@@ -6,12 +6,15 @@
  */
 import { UpstreamError } from "../domain/errors.ts";
 import type { GenerateContentResponse } from "../domain/gemini/types.ts";
+import type { UpstreamKind } from "../domain/catalog.ts";
+import { accountKind } from "./accounts.ts";
 import type { AccountSource, UpstreamAccount } from "./accounts.ts";
 import { classify } from "./classify.ts";
 import { UpstreamNetworkError, UpstreamStreamError } from "./errors.ts";
 import * as client from "./gemini-client.ts";
 import { defaultPool } from "./pool.ts";
 import type { AccountPool } from "./pool.ts";
+import { accountsServing } from "./serving.ts";
 import { accountSourceFromEnv } from "./sources.ts";
 import { timeoutsFromEnv } from "./timeouts.ts";
 import type { UpstreamTimeouts } from "./timeouts.ts";
@@ -40,6 +43,8 @@ export interface FailoverDeps {
 export interface OpenedStream {
   /** The account's name: safe to record in a task row. */
   readonly account: string;
+  /** The account's kind, recorded beside its name. */
+  readonly accountKind: UpstreamKind;
   readonly first: GenerateContentChunk;
   readonly rest: AsyncIterable<GenerateContentChunk>;
   readonly attempts: number;
@@ -70,7 +75,8 @@ export async function openStream(call: UpstreamCall, deps: FailoverDeps = {}): P
       throw error;
     }
   });
-  return { account: account.name, first: value.first, rest: rest(value.chunks, account, pool, now), attempts };
+  const opened = { account: account.name, accountKind: accountKind(account), first: value.first, attempts };
+  return { ...opened, rest: rest(value.chunks, account, pool, now) };
 }
 
 /**
@@ -109,7 +115,7 @@ async function withFailover<T>(
   const pool = deps.pool ?? defaultPool;
   const now = deps.now ?? Date.now;
   const timeouts = deps.timeouts ?? timeoutsFromEnv();
-  const accounts = await loadAccounts(deps.source ?? (envSource ??= accountSourceFromEnv()));
+  const accounts = accountsServing(await loadAccounts(deps.source ?? (envSource ??= accountSourceFromEnv())), call.model);
   let attempts = 0;
   let lastFailure = "";
   for (const account of pool.order(accounts, now())) {
@@ -138,11 +144,11 @@ async function loadAccounts(source: AccountSource): Promise<readonly UpstreamAcc
   try {
     accounts = await source.accounts();
   } catch (error) {
-    const failure = new UpstreamError("The gateway could not load its upstream accounts; retry shortly, and tell the operator if it persists.");
+    const failure = new UpstreamError("The gateway could not load its upstream accounts; nothing was charged. Retry in 5 s, and tell the operator if it persists.", 5);
     throw Object.assign(failure, { cause: error });
   }
   if (accounts.length === 0) {
-    throw new UpstreamError("The gateway has no upstream Google account to serve this request; nothing was charged. Tell its operator.", 60);
+    throw new UpstreamError("The gateway has no upstream Google account to serve this request; nothing was charged. Tell its operator, and retry in 60 s.", 60);
   }
   return accounts;
 }

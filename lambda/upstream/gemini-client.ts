@@ -1,15 +1,18 @@
 /**
- * The Google client: one account, one call, no retries (failover lives in `failover.ts`).
- * The key travels only in the `x-goog-api-key` header: URLs end up in stack traces and logs.
+ * The Google client: one account, one call, no retries (failover lives in `failover.ts`). Each
+ * kind of account says where and how to call (`endpoints.ts`); credentials travel only in
+ * headers, never in a URL: URLs end up in stack traces and logs.
  */
-import { GOOGLE_BASE_URL } from "./accounts.ts";
 import type { UpstreamAccount } from "./accounts.ts";
+import { aiStudioUrl } from "./ai-studio/api.ts";
+import { endpointFor } from "./endpoints.ts";
 import { UpstreamHttpError, UpstreamStreamError, googleErrorFrom, redact } from "./errors.ts";
+import type { GeminiAction, UpstreamEndpoint } from "./provider.ts";
 import { parseSse } from "./sse.ts";
 import { DEFAULT_TIMEOUTS, Deadline } from "./timeouts.ts";
 import type { UpstreamTimeouts } from "./timeouts.ts";
 
-export type GeminiAction = "generateContent" | "streamGenerateContent" | "countTokens";
+export type { GeminiAction } from "./provider.ts";
 
 export interface GeminiRequest {
   readonly account: UpstreamAccount;
@@ -22,16 +25,14 @@ export interface GeminiRequest {
 }
 
 /**
- * The endpoint for one action. Never contains the key.
+ * AI Studio's endpoint for one action (see `ai-studio/api.ts`). Never contains the key.
  *
  * @example
  * geminiUrl("https://generativelanguage.googleapis.com", "gemini-3-flash-preview", "streamGenerateContent");
  * // "https://generativelanguage.googleapis.com/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse"
  */
 export function geminiUrl(baseUrl: string, model: string, action: GeminiAction): string {
-  const id = encodeURIComponent(model.replace(/^models\//, ""));
-  const query = action === "streamGenerateContent" ? "?alt=sse" : "";
-  return `${baseUrl.replace(/\/+$/, "")}/v1beta/models/${id}:${action}${query}`;
+  return aiStudioUrl(baseUrl, model, action);
 }
 
 /**
@@ -71,9 +72,9 @@ export async function streamGenerateContent(request: GeminiRequest): Promise<Asy
   const deadline = new Deadline(request.signal);
   deadline.arm(timeouts.firstByteMs, "the first chunk");
   try {
-    const response = await post(request, "streamGenerateContent", payload, deadline);
+    const { response, endpoint } = await post(request, "streamGenerateContent", payload, deadline);
     if (response.body === null) throw new UpstreamStreamError("Google answered the stream request without a body.");
-    return chunks(response.body, request.account.apiKey, deadline, timeouts.idleMs);
+    return chunks(response.body, endpoint, deadline, timeouts.idleMs);
   } catch (error) {
     deadline.close();
     throw deadline.failure(error);
@@ -82,14 +83,14 @@ export async function streamGenerateContent(request: GeminiRequest): Promise<Asy
 
 async function* chunks(
   body: ReadableStream<Uint8Array>,
-  apiKey: string,
+  endpoint: UpstreamEndpoint,
   deadline: Deadline,
   idleMs: number,
 ): AsyncGenerator<unknown, void, undefined> {
   let count = 0;
   try {
     for await (const event of parseSse(body)) {
-      const error = googleErrorFrom(event, 500, apiKey);
+      const error = googleErrorFrom(event, 500, endpoint.secrets, endpoint.platform);
       if (error !== undefined && count === 0) throw error;
       if (error !== undefined) throw new UpstreamStreamError(`Google failed mid-stream: ${error.message}`, error.status);
       count += 1;
@@ -110,7 +111,7 @@ async function unary(request: GeminiRequest, action: GeminiAction): Promise<unkn
   const deadline = new Deadline(request.signal);
   deadline.arm(timeouts.firstByteMs, "the answer");
   try {
-    const response = await post(request, action, payload, deadline);
+    const { response } = await post(request, action, payload, deadline);
     deadline.arm(timeouts.idleMs, "the rest of the answer");
     const text = await response.text();
     try {
@@ -125,31 +126,42 @@ async function unary(request: GeminiRequest, action: GeminiAction): Promise<unkn
   }
 }
 
-/** Sends the request; throws `UpstreamHttpError` for a non-2xx answer (after reading its body). */
-async function post(request: GeminiRequest, action: GeminiAction, payload: string, deadline: Deadline): Promise<Response> {
-  const { account } = request;
-  const response = await fetch(geminiUrl(account.baseUrl ?? GOOGLE_BASE_URL, request.model, action), {
+/**
+ * Resolves the endpoint (a Vertex token exchange counts against the deadline) and sends the
+ * request; throws `UpstreamHttpError` for a non-2xx answer (after reading its body).
+ */
+async function post(
+  request: GeminiRequest,
+  action: GeminiAction,
+  payload: string,
+  deadline: Deadline,
+): Promise<{ response: Response; endpoint: UpstreamEndpoint }> {
+  const endpoint = await endpointFor({ account: request.account, model: request.model, action, body: request.body }, deadline.signal);
+  const response = await fetch(endpoint.url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-goog-api-key": account.apiKey },
-    body: payload,
+    headers: endpoint.headers,
+    body: endpoint.body === request.body ? payload : serialize(endpoint.body),
     signal: deadline.signal,
   });
-  if (response.ok) return response;
+  if (response.ok) return { response, endpoint };
+  if (response.status === 401) endpoint.rejected();
   const text = await response.text();
-  throw googleErrorFrom(parseJson(text), response.status, account.apiKey) ?? opaqueError(response, text, account.apiKey);
+  throw googleErrorFrom(parseJson(text), response.status, endpoint.secrets, endpoint.platform) ?? opaqueError(response, text, endpoint);
 }
 
 // Proxies and load balancers answer with HTML or plain text; keep a short, single-line excerpt.
-function opaqueError(response: Response, text: string, apiKey: string): UpstreamHttpError {
-  const excerpt = text.replace(/\s+/g, " ").trim().slice(0, 200);
+function opaqueError(response: Response, text: string, endpoint: UpstreamEndpoint): UpstreamHttpError {
+  // Redacted before it is cut short, so no part of a credential survives the cut.
+  const excerpt = redact(text, endpoint.secrets).replace(/\s+/g, " ").trim().slice(0, 200);
   return new UpstreamHttpError({
     status: response.status,
     googleStatus: "UNKNOWN",
-    googleMessage: redact(excerpt === "" ? response.statusText || "(empty body)" : excerpt, apiKey),
+    googleMessage: excerpt === "" ? response.statusText || "(empty body)" : excerpt,
+    platform: endpoint.platform,
   });
 }
 
-// Outside the attempt's try: a body that cannot be serialised is a bug, not a network failure.
+// Called before the attempt's try: a body that cannot be serialised is a bug, not a network failure.
 function serialize(body: unknown): string {
   return JSON.stringify(body ?? {});
 }

@@ -1,11 +1,13 @@
 /**
- * Accounts for local runs: keys from `GEMINI_API_KEY` plus a JSON file in the secret's format that
- * the admin CLI maintains (`GATEWAY_UPSTREAM_FILE`), re-read whenever the file changes.
+ * Accounts for local runs: keys from `GEMINI_API_KEY`, a service account from
+ * `GOOGLE_APPLICATION_CREDENTIALS` (as Google's own tools read it), plus a JSON file in the secret's
+ * format that the admin CLI maintains (`GATEWAY_UPSTREAM_FILE`), re-read whenever the file changes.
  */
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { AccountListError, GOOGLE_BASE_URL, parseAccountList, serializeAccountList, validateAccounts, withDefaultBaseUrl } from "./accounts.ts";
 import type { AccountSource, UpstreamAccount } from "./accounts.ts";
+import { validateServiceAccountKey } from "./vertex/account.ts";
 
 /** Environment variable naming the local account file. */
 export const UPSTREAM_FILE_ENV = "GATEWAY_UPSTREAM_FILE";
@@ -17,7 +19,14 @@ export interface LocalSourceOptions {
   baseUrl?: string;
   /** Account file path; a missing file means no accounts from it. */
   file?: string;
+  /** A service account's JSON key file (`GOOGLE_APPLICATION_CREDENTIALS`), added as account `env-vertex`. */
+  serviceAccountFile?: string;
+  /** Its Vertex location (`VERTEX_LOCATION`); default `global`. */
+  vertexLocation?: string;
 }
+
+/** The name of the account `GOOGLE_APPLICATION_CREDENTIALS` adds. */
+export const ENV_VERTEX_ACCOUNT = "env-vertex";
 
 /**
  * Env keys first, then the file's accounts. The file is stat'ed on every call and parsed again
@@ -36,18 +45,50 @@ export function localSource(options: LocalSourceOptions = {}): AccountSource {
   const baseUrl = options.baseUrl || GOOGLE_BASE_URL;
   const file = options.file;
   let seen: { version: string; accounts: readonly UpstreamAccount[] } | undefined;
+  let fromCredentials: Promise<UpstreamAccount[]> | undefined;
 
   return {
     async accounts() {
-      if (file === undefined || file === "") return withDefaultBaseUrl(envAccounts, baseUrl);
+      fromCredentials ??= credentialsAccount(options.serviceAccountFile, options.vertexLocation);
+      const fixed = [...envAccounts, ...(await fromCredentials)];
+      if (file === undefined || file === "") return withDefaultBaseUrl(validateAccounts(fixed), baseUrl);
       const version = await fileVersion(file);
       if (seen?.version !== version) {
         const fromFile = version === "missing" ? [] : await readAccountsFile(file);
-        seen = { version, accounts: withDefaultBaseUrl(validateAccounts([...envAccounts, ...fromFile]), baseUrl) };
+        seen = { version, accounts: withDefaultBaseUrl(validateAccounts([...fixed, ...fromFile]), baseUrl) };
       }
       return seen.accounts;
     },
   };
+}
+
+/**
+ * The Vertex account a `GOOGLE_APPLICATION_CREDENTIALS` key file makes, or none when unset. The
+ * file is read once per process; errors name the variable and the path, never the file's content.
+ *
+ * @example
+ * await credentialsAccount("/secrets/sa.json", "us-central1");
+ * // [{ kind: "vertex", name: "env-vertex", serviceAccount: {…}, location: "us-central1" }]
+ */
+export async function credentialsAccount(path: string | undefined, location: string | undefined): Promise<UpstreamAccount[]> {
+  if (path === undefined || path.trim() === "") return [];
+  const where = `GOOGLE_APPLICATION_CREDENTIALS (${path})`;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const reason = isMissing(error) ? "does not exist" : "cannot be read";
+    throw new AccountListError(`${where} ${reason}; point it at a service account's JSON key file, or unset it.`);
+  }
+  let key: unknown;
+  try {
+    key = JSON.parse(text);
+  } catch {
+    throw new AccountListError(`${where} is not valid JSON; it must be the JSON key file Google issued for a service account.`);
+  }
+  const serviceAccount = validateServiceAccountKey(key, where);
+  const place = location === undefined || location.trim() === "" ? {} : { location: location.trim() };
+  return [{ kind: "vertex", name: ENV_VERTEX_ACCOUNT, serviceAccount, ...place }];
 }
 
 /**

@@ -4,10 +4,12 @@
  *
  * Cool-down rules:
  * - 429 → Google's `RetryInfo` delay, else 30 s;
- * - 401/403, a rejected key (400 `API_KEY_*`), 400 `FAILED_PRECONDITION` (billing/region), 402 → 5 min;
+ * - 401/403, a rejected key (400 `API_KEY_*`), 400 `FAILED_PRECONDITION` (billing/region), 402, a
+ *   service account whose token exchange Google refused → 5 min;
  * - 5xx, 408, network errors, timeouts, broken streams → 5 s doubling per consecutive failure, up to 5 min.
  */
 import { createHash } from "node:crypto";
+import { credentialOf } from "./accounts.ts";
 import type { UpstreamAccount } from "./accounts.ts";
 
 export type FailureClass =
@@ -105,9 +107,9 @@ export function orderAccounts(accounts: readonly UpstreamAccount[], now: number)
   return defaultPool.order(accounts, now);
 }
 
-// Health follows the credential, not just the name, so a replaced key starts out healthy. Only a
-// short digest is kept, never the key.
+// Health follows the credential, not just the name, so a replaced key or key file starts out
+// healthy. Only a short digest is kept, never the secret.
 function identity(account: UpstreamAccount): string {
-  const digest = createHash("sha256").update(account.apiKey).digest("base64url").slice(0, 16);
+  const digest = createHash("sha256").update(credentialOf(account)).digest("base64url").slice(0, 16);
   return `${account.name}\u0000${digest}`;
 }

@@ -2,7 +2,7 @@
  * How long to wait for Google, and the per-attempt deadline that enforces it while telling a
  * timeout apart from the caller giving up.
  */
-import { UpstreamHttpError, UpstreamNetworkError, UpstreamStreamError } from "./errors.ts";
+import { UpstreamAuthError, UpstreamHttpError, UpstreamNetworkError, UpstreamStreamError } from "./errors.ts";
 
 export interface UpstreamTimeouts {
   /** Until the first SSE event (streaming) or the whole answer's headers (unary). */
@@ -78,7 +78,12 @@ export class Deadline {
   failure(error: unknown): unknown {
     if (this.callerAborted) return this.#caller?.reason;
     if (this.#expired !== undefined) return new UpstreamNetworkError("timeout", `${this.#expired}.`);
-    if (error instanceof UpstreamHttpError || error instanceof UpstreamNetworkError || error instanceof UpstreamStreamError) {
+    if (
+      error instanceof UpstreamHttpError ||
+      error instanceof UpstreamNetworkError ||
+      error instanceof UpstreamStreamError ||
+      error instanceof UpstreamAuthError
+    ) {
       return error;
     }
     return networkError(error);

@@ -13,6 +13,10 @@ export interface FaultRule {
   apiKey?: string;
   model?: string;
   action?: FaultAction;
+  // Only requests to the Gemini API ("ai-studio") or to Vertex AI ("vertex").
+  platform?: "ai-studio" | "vertex";
+  // Only Vertex requests whose bearer token was issued to this service account (its client_email).
+  serviceAccount?: string;
   // How many matching requests the rule affects; default 1, Infinity for every one.
   times?: number;
 }
@@ -21,6 +25,8 @@ export interface FaultTarget {
   apiKey: string | undefined;
   model: string;
   action: string;
+  platform: "ai-studio" | "vertex";
+  serviceAccount: string | undefined;
 }
 
 interface ArmedRule {
@@ -53,6 +59,8 @@ function matches(rule: FaultRule, target: FaultTarget): boolean {
   return (
     (rule.apiKey === undefined || rule.apiKey === target.apiKey) &&
     (rule.model === undefined || rule.model === target.model) &&
-    (rule.action === undefined || rule.action === target.action)
+    (rule.action === undefined || rule.action === target.action) &&
+    (rule.platform === undefined || rule.platform === target.platform) &&
+    (rule.serviceAccount === undefined || rule.serviceAccount === target.serviceAccount)
   );
 }

@@ -11,14 +11,20 @@ import { readBody, sendGoogleError, sendUnexpectedError } from "./http-io.ts";
 import { isRecord } from "./json.ts";
 import { findModel } from "./models.ts";
 import { parseRoute } from "./routes.ts";
+import { FakeVertexAuth, TOKEN_PATH } from "./vertex-auth.ts";
+import { checkVertexCountTokens, checkVertexResource, sendVertexError } from "./vertex-errors.ts";
+import { parseVertexRoute } from "./vertex-routes.ts";
 
 export type { Fault, FaultAction, FaultRule } from "./faults.ts";
+export type { FakeServiceAccount, FakeVertexAuth, TokenRequest } from "./vertex-auth.ts";
 
 export interface FakeGeminiOptions {
   port?: number;
   host?: string;
   // Accepted keys; when omitted any non-empty key is accepted.
   apiKeys?: readonly string[];
+  // Accepted Vertex express-mode keys; when omitted any non-empty key is accepted.
+  vertexApiKeys?: readonly string[];
   chunkDelayMs?: number;
 }
 
@@ -28,6 +34,12 @@ export interface RecordedRequest {
   model: string;
   action: string;
   apiKey: string | undefined;
+  // Vertex AI requests: the bearer token, whose service account it was issued to, and the path's project and location.
+  platform: "ai-studio" | "vertex";
+  bearer?: string;
+  serviceAccount?: string;
+  project?: string;
+  location?: string;
   query: Record<string, string>;
   // Parsed JSON, or the raw text when the body is not JSON.
   body: unknown;
@@ -36,6 +48,8 @@ export interface RecordedRequest {
 export interface FakeGemini {
   readonly url: string;
   readonly requests: RecordedRequest[];
+  // Vertex AI's side: the token endpoint at `${url}/token`, service accounts, issued tokens.
+  readonly vertex: FakeVertexAuth;
   inject(rule: FaultRule): void;
   reset(): void;
   close(): Promise<void>;
@@ -45,6 +59,7 @@ interface ServerState {
   options: FakeGeminiOptions;
   requests: RecordedRequest[];
   faults: FaultRules;
+  vertex: FakeVertexAuth;
   nextSerial: () => number;
   sleep: (ms: number) => Promise<void>;
 }
@@ -56,6 +71,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     options,
     requests: [],
     faults: new FaultRules(),
+    vertex: new FakeVertexAuth(),
     nextSerial: () => ++serial,
     // Pending delays end early on close so no timer outlives the server.
     sleep: (ms) => delay(ms, undefined, { signal: closing.signal }).catch(() => undefined),
@@ -72,10 +88,12 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     requests: state.requests,
+    vertex: state.vertex,
     inject: (rule) => state.faults.add(rule),
     reset: () => {
       state.faults.clear();
       state.requests.length = 0;
+      state.vertex.reset();
     },
     close: () => {
       closing.abort();
@@ -90,22 +108,30 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, state: S
   const url = new URL(req.url ?? "/", "http://fake-gemini");
   const query = Object.fromEntries(url.searchParams);
   const rawBody = await readBody(req);
+  if (req.method === "POST" && url.pathname === TOKEN_PATH) return state.vertex.handleTokenRequest(res, rawBody, `http://${req.headers.host}${TOKEN_PATH}`);
   const body = parseJson(rawBody);
-  const route = parseRoute(req.method, url.pathname);
+  const vertex = parseVertexRoute(req.method, url.pathname);
+  const route = vertex ?? parseRoute(req.method, url.pathname);
   const apiKey = headerValue(req.headers["x-goog-api-key"]) ?? query.key;
+  const bearer = /^Bearer (\S+)$/i.exec(headerValue(req.headers.authorization) ?? "")?.[1];
+  const serviceAccount = state.vertex.principalOf(bearer)?.clientEmail;
+  const platform = vertex === undefined ? "ai-studio" : "vertex";
   state.requests.push({
     method: req.method ?? "",
     path: url.pathname,
     model: route?.model ?? "",
     action: route?.action ?? "",
     apiKey,
+    platform,
+    ...(vertex !== undefined && { bearer, serviceAccount, project: vertex.project, location: vertex.location }),
     query,
     body: body.ok ? body.value : rawBody,
   });
   try {
     if (route === undefined) throw methodNotFound();
-    const fault = state.faults.take({ apiKey, model: route.model, action: route.action });
-    if (fault?.kind === "status") throw new GoogleError(fault.status, fault.message);
+    const fault = state.faults.take({ apiKey, model: route.model, action: route.action, platform, serviceAccount });
+    // A status fault's message may quote the credential, as a careless upstream might: tests check it is redacted.
+    if (fault?.kind === "status") throw new GoogleError(fault.status, fault.message?.replaceAll("{credential}", apiKey ?? bearer ?? ""));
     if (fault?.kind === "delay") await state.sleep(fault.ms);
     if (fault?.kind === "gate") await fault.open;
     if (fault?.kind === "reset") {
@@ -116,10 +142,12 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, state: S
       req.socket.destroy();
       return;
     }
-    checkApiKey(apiKey, state.options.apiKeys);
+    if (vertex?.project !== undefined) checkVertexResource(vertex, state.vertex.authenticate(headerValue(req.headers.authorization)));
+    else checkApiKey(apiKey, vertex === undefined ? state.options.apiKeys : state.options.vertexApiKeys);
     const model = findModel(route.model);
     if (model === undefined) throw modelNotFound(route.model, route.apiVersion);
     if (!body.ok) throw invalidJson(body.reason);
+    if (vertex !== undefined && route.action === "countTokens") checkVertexCountTokens(body.value);
     if (route.action === "countTokens") return handleCountTokens(res, body.value);
     await handleGenerate(res, {
       model,
@@ -132,7 +160,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, state: S
     });
   } catch (error) {
     if (!(error instanceof GoogleError)) throw error;
-    sendGoogleError(res, error);
+    if (vertex !== undefined) sendVertexError(res, error, vertex);
+    else sendGoogleError(res, error);
   }
 }
 

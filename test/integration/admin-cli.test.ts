@@ -113,6 +113,6 @@ describe("the admin CLI", () => {
     });
     expect((await admin("upstream", "add", "--google-key", "AIzaSyOTHER000000", "--name", "primary")).stderr).toContain("already exists");
     await admin("upstream", "remove", "primary");
-    expect(await adminJson<Array<{ name: string }>>("upstream", "list")).toEqual([{ name: "backup", key: "AIza…4321" }]);
+    expect(await adminJson<Array<{ name: string }>>("upstream", "list")).toEqual([{ name: "backup", kind: "ai-studio", key: "AIza…4321" }]);
   });
 });

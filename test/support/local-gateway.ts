@@ -8,5 +8,7 @@ import { startLocalGateway, type LocalGateway, type LocalGatewayOptions } from "
 export function startTestGateway(options: Partial<LocalGatewayOptions> = {}): Promise<LocalGateway> {
   const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT;
   if (!dynamodbEndpoint) throw new Error("DYNAMODB_ENDPOINT is not set: run integration tests through jest's integration project");
+  // A developer's own service account must never join the tests' upstream accounts.
+  delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
   return startLocalGateway({ dynamodbEndpoint, tablePrefix: `t${randomBase62(8)}`, ...options });
 }

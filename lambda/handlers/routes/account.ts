@@ -62,6 +62,7 @@ export function describeTask(task: TaskRecord) {
     route: task.route,
     stream: task.stream,
     key_id: task.keyId,
+    upstream_kind: task.upstreamKind ?? null,
     usage: task.usage
       ? {
           input_tokens: task.usage.input,

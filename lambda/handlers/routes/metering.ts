@@ -71,7 +71,7 @@ export async function collectAnswer(opened: OpenedStream, settle: Settle): Promi
   try {
     for await (const chunk of opened.rest) chunks.push(chunk);
   } catch {
-    await settle({ usage: undefined, status: "refunded", errorCode: "upstream_error", upstreamAccount: opened.account }).catch((failure: unknown) =>
+    await settle({ usage: undefined, status: "refunded", errorCode: "upstream_error", upstreamAccount: opened.account, upstreamKind: opened.accountKind }).catch((failure: unknown) =>
       logUnrecorded(settle.taskId, failure),
     );
     throw new UpstreamError("The upstream model failed before finishing its answer; nothing was charged. Retry, or stream to keep partial output.");
@@ -79,7 +79,7 @@ export async function collectAnswer(opened: OpenedStream, settle: Settle): Promi
   const response = aggregateChunks(chunks);
   const searchQueries = new Set(chunks.flatMap(searchQueriesOf));
   try {
-    const { charge } = await settle({ usage: response.usageMetadata, searchQueries: [...searchQueries], status: "settled", upstreamAccount: opened.account });
+    const { charge } = await settle({ usage: response.usageMetadata, searchQueries: [...searchQueries], status: "settled", upstreamAccount: opened.account, upstreamKind: opened.accountKind });
     return { response, charge };
   } catch (error) {
     logUnrecorded(settle.taskId, error);
@@ -119,6 +119,7 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
       searchQueries: [...searchQueries],
       status: failure === undefined ? "settled" : view.producedOutput ? "failed" : "refunded",
       upstreamAccount: opened.account,
+      upstreamKind: opened.accountKind,
       errorCode: failure === undefined ? undefined : isUpstreamFailure(failure) ? "upstream_error" : "internal_error",
     }).then(
       ({ charge }) => charge,

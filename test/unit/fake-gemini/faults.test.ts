@@ -131,6 +131,7 @@ describe("injected faults", () => {
         model: FLASH,
         action: "streamGenerateContent",
         apiKey: "recorded-key",
+        platform: "ai-studio",
         query: { alt: "sse" },
         body: HELLO,
       },

@@ -15,6 +15,7 @@ function opened(chunks: GenerateContentResponse[], failAfter?: number): OpenedSt
   const [first, ...rest] = chunks;
   return {
     account: "primary",
+    accountKind: "vertex",
     attempts: 1,
     first: first as GenerateContentResponse,
     rest: (async function* () {
@@ -84,7 +85,7 @@ describe("meteredStream", () => {
   test("passes every chunk through, settles once from the last usage, then finishes", async () => {
     const { calls, settle } = recordingSettle();
     expect(await drain(meteredStream(opened(three), settle, textView()))).toEqual(["a", "b", "c", "<charged 42>", "<end>"]);
-    expect(calls).toEqual([expect.objectContaining({ status: "settled", upstreamAccount: "primary", usage: three[2]?.usageMetadata })]);
+    expect(calls).toEqual([expect.objectContaining({ status: "settled", upstreamAccount: "primary", upstreamKind: "vertex", usage: three[2]?.usageMetadata })]);
   });
 
   test("when the client leaves after the first chunk, still reads Google to the end and settles the whole answer", async () => {
