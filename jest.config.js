@@ -23,6 +23,8 @@ export default {
       ...common,
       displayName: "integration",
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
+      // Bursts of a few hundred transactions queue in one DynamoDB Local for seconds while other files run.
+      testTimeout: 30_000,
       globalSetup: "<rootDir>/test/support/dynamodb-global-setup.ts",
       globalTeardown: "<rootDir>/test/support/dynamodb-global-teardown.ts",
     },

@@ -54,11 +54,13 @@ async function main(): Promise<void> {
   const sweeper = setInterval(() => void sweepAbandonedHolds({ now: Date.now() }).catch(() => undefined), 60_000);
   stops.push(async () => clearInterval(sweeper));
   const { demo, created } = await ensureDemoAccount(join(LOCAL_DIR, "demo.json"));
-  console.log(`gateway    ${gateway.url}  (OpenAI: /v1/...; native Gemini: /v1beta/..., /v1/gemini/...)`);
+  console.log(`gateway    ${gateway.url}  (OpenAI: /v1/...; native Gemini: /v1beta/..., /v1/gemini/...; admin: /admin/v1/...)`);
   console.log(`demo key   ${demo.key}  (account ${demo.accountId}${created ? ", just created with 10,000,000 credits" : ""}; kept in .local/demo.json)`);
+  console.log(`admin key  ${demo.managementKey}  (a management key for ${gateway.url}/admin/v1/…)`);
   console.log(`try        curl ${gateway.url}/v1/chat/completions -H "Authorization: Bearer ${demo.key}" \\`);
   console.log(`             -H "content-type: application/json" -d '{"model":"gemini-3-flash","messages":[{"role":"user","content":"Hello"}]}'`);
   console.log(`           curl ${gateway.url}/v1/credits -H "Authorization: Bearer ${demo.key}"`);
+  console.log(`           curl ${gateway.url}/admin/v1/accounts -H "Authorization: Bearer ${demo.managementKey}"`);
   console.log("Ctrl-C stops everything started here.");
 }
 

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Validations } f
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import type { CfnElement, StackProps } from "aws-cdk-lib";
-import { AttributeType, Billing, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { AttributeType, Billing, ProjectionType, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import type { Attribute } from "aws-cdk-lib/aws-dynamodb";
 import { FunctionUrlAuthType, InvokeMode } from "aws-cdk-lib/aws-lambda";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
@@ -44,6 +44,8 @@ export class GatewayStack extends Stack {
   readonly chatFunction: GatewayFunction;
   /** Serves Google's native `/v1beta/models/{model}:…` routes. */
   readonly geminiFunction: GatewayFunction;
+  /** The operator's admin API (`/admin/v1/…`), for `mk-` management keys. */
+  readonly adminFunction: GatewayFunction;
   /** Refunds holds left by requests whose function died, every five minutes. */
   readonly sweeperFunction: GatewayFunction;
 
@@ -72,6 +74,7 @@ export class GatewayStack extends Stack {
 
     this.chatFunction = this.apiFunction("ChatFunction", "lambda/handlers/chat.ts", "ChatUrl");
     this.geminiFunction = this.apiFunction("GeminiFunction", "lambda/handlers/gemini.ts", "GeminiUrl");
+    this.adminFunction = this.admin();
     this.sweeperFunction = this.sweeper();
 
     for (const table of TABLES) {
@@ -107,6 +110,22 @@ export class GatewayStack extends Stack {
     const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.RESPONSE_STREAM });
     new CfnOutput(this, urlOutputId, { description: `${id} URL (response streaming)`, value: url.url });
 
+    this.acknowledgeFunctionFindings(fn);
+    return fn;
+  }
+
+  /** The admin API: accounts, credits, keys and reports; it never calls Google, so it cannot read the upstream secret. */
+  private admin(): GatewayFunction {
+    const fn = new GatewayFunction(this, "AdminFunction", {
+      entry: "lambda/handlers/admin.ts",
+      environment: this.tableEnvironment(),
+      description: "The operator's admin API for management keys",
+    });
+    this.tables.keys.grantReadWriteData(fn);
+    this.tables.credits.grantReadWriteData(fn);
+    this.tables.tasks.grantReadData(fn);
+    const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.RESPONSE_STREAM });
+    new CfnOutput(this, "AdminUrl", { description: "AdminFunction URL (management keys only)", value: url.url });
     this.acknowledgeFunctionFindings(fn);
     return fn;
   }
@@ -159,6 +178,7 @@ function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {
       indexName: index.indexName,
       partitionKey: attribute(index.partitionKey),
       sortKey: index.sortKey && attribute(index.sortKey),
+      projectionType: index.projection === "KEYS_ONLY" ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
     })),
     billing: Billing.onDemand(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

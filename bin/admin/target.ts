@@ -10,7 +10,7 @@ import { tableEnvironment } from "../../lambda/store/tables.ts";
 import { DYNAMODB_ENDPOINT_ENV } from "../../lambda/store/client.ts";
 import { readAccountsFile, readSecretAccounts, writeAccountsFile, writeSecretAccounts } from "../../lambda/upstream/sources.ts";
 import type { UpstreamAccount } from "../../lambda/upstream/accounts.ts";
-import { AdminError } from "./operations.ts";
+import { AdminError } from "./flags.ts";
 
 /** `GATEWAY_LOCAL_DIR` moves it, so tests and several local gateways can keep their state apart. */
 export const LOCAL_DIR = process.env.GATEWAY_LOCAL_DIR ?? join(import.meta.dirname, "..", "..", ".local");

@@ -10,7 +10,7 @@ import type { UpstreamAccount } from "../../lambda/upstream/accounts.ts";
 import { AccountListError, accountKind } from "../../lambda/upstream/accounts.ts";
 import { validateServiceAccountKey, vertexLocation, vertexProject } from "../../lambda/upstream/vertex/account.ts";
 import type { ServiceAccountKey } from "../../lambda/upstream/vertex/account.ts";
-import { AdminError } from "./operations.ts";
+import { AdminError } from "./flags.ts";
 import type { UpstreamStore } from "./target.ts";
 import { maskUpstreamKey } from "./upstream-display.ts";
 

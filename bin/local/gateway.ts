@@ -28,7 +28,7 @@ export interface LocalGateway {
 }
 
 /**
- * In AWS each function has its own URL. Here they share one port, and `/v1/models` means the OpenAI
+ * In AWS each function has its own URL. Here they share one port (the admin function takes `/admin/`), and `/v1/models` means the OpenAI
  * list to the `openai` SDK but Google's list to `@google/genai` 3.x (whose default API version is
  * `v1`), so a request goes to the Gemini function when its path or its Google-style credentials
  * say it speaks Google's protocol.
@@ -37,6 +37,11 @@ export function isGeminiRequest(event: FunctionUrlEvent): boolean {
   const path = event.rawPath;
   if (path.startsWith("/v1beta/") || path.startsWith("/v1/gemini/") || path.includes(":")) return true;
   return header(event, "x-goog-api-key") !== undefined || event.queryStringParameters?.key !== undefined;
+}
+
+/** The admin function's own URL serves `/admin/v1/…`; here it shares the port with the other two. */
+export function isAdminRequest(event: FunctionUrlEvent): boolean {
+  return event.rawPath.startsWith("/admin/");
 }
 
 /**
@@ -52,10 +57,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   const chat = (await import("../../lambda/handlers/chat.ts")).handler as unknown as StreamingHandler;
   const gemini = (await import("../../lambda/handlers/gemini.ts")).handler as unknown as StreamingHandler;
+  const admin = (await import("../../lambda/handlers/admin.ts")).handler as unknown as StreamingHandler;
   const server = await startLocalServer({
     port: options.port,
     host: options.host,
-    pick: (event) => (isGeminiRequest(event) ? gemini : chat),
+    pick: (event) => (isAdminRequest(event) ? admin : isGeminiRequest(event) ? gemini : chat),
   });
   return { url: server.url, close: () => server.close() };
 }

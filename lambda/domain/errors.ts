@@ -14,6 +14,7 @@ const GOOGLE_STATUS: Record<number, string> = {
   403: "PERMISSION_DENIED",
   404: "NOT_FOUND",
   405: "UNIMPLEMENTED",
+  409: "ABORTED",
   413: "INVALID_ARGUMENT",
   429: "RESOURCE_EXHAUSTED",
   500: "INTERNAL",
@@ -119,6 +120,25 @@ export class ModelNotFoundError extends GatewayError {
 export class TaskNotFoundError extends GatewayError {
   constructor(taskId: string) {
     super(404, "task_not_found", "invalid_request_error", `No task ${taskId} exists for this account.`);
+  }
+}
+
+export class AccountNotFoundError extends GatewayError {
+  constructor(accountId: string) {
+    super(404, "account_not_found", "invalid_request_error", `No account ${accountId} exists. GET /admin/v1/accounts lists them.`);
+  }
+}
+
+export class KeyNotFoundError extends GatewayError {
+  constructor(keyId: string) {
+    super(404, "key_not_found", "invalid_request_error", `No key ${keyId} exists.`);
+  }
+}
+
+/** An `Idempotency-Key` reused for a different request: replaying it can only repeat the first one. */
+export class IdempotencyConflictError extends GatewayError {
+  constructor(message: string) {
+    super(409, "idempotency_conflict", "idempotency_error", message);
   }
 }
 

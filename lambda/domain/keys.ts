@@ -3,6 +3,8 @@ import { randomBase62 } from "./ids.ts";
 
 /** `sk-` and at least 32 base62 characters; we issue 40 (≈238 bits). */
 const KEY_PATTERN = /^sk-[0-9A-Za-z]{32,128}$/;
+/** Management keys open only the admin API, and look nothing like a customer's. */
+const MANAGEMENT_KEY_PATTERN = /^mk-[0-9A-Za-z]{40}$/;
 const KEY_RANDOM_LENGTH = 40;
 
 /** A new secret key. It is shown once and stored only as {@link hashKey}'s digest. */
@@ -21,6 +23,25 @@ export function generateAccountId(): string {
 
 export function isWellFormedKey(key: string): boolean {
   return KEY_PATTERN.test(key);
+}
+
+/** A new management key for the admin API; shown once and stored only as its SHA-256, like every key. */
+export function generateManagementKey(): string {
+  return `mk-${randomBase62(KEY_RANDOM_LENGTH)}`;
+}
+
+/** Public id of a management key. */
+export function generateManagementKeyId(): string {
+  return `mkey_${randomBase62(16)}`;
+}
+
+export function isWellFormedManagementKey(key: string): boolean {
+  return MANAGEMENT_KEY_PATTERN.test(key);
+}
+
+/** Public id of one entry of an account's credit ledger. */
+export function generateLedgerEntryId(): string {
+  return `le_${randomBase62(20)}`;
 }
 
 /**

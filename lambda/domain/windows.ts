@@ -45,3 +45,22 @@ export function counterExpiry(window: Window): number | undefined {
 export function secondsUntil(resetsAt: number, nowMs: number): number {
   return Math.max(1, Math.ceil(resetsAt - nowMs / 1000));
 }
+
+/**
+ * The UTC calendar day containing `ms`, as `YYYY-MM-DD`: the bucket usage and statements are kept in.
+ *
+ * @example utcDay(Date.UTC(2026, 11, 1, 23, 59)) // "2026-12-01"
+ */
+export function utcDay(ms: number): string {
+  return new Date(Math.floor(ms / 1000 / DAY) * DAY * 1000).toISOString().slice(0, 10);
+}
+
+/** Midnight UTC of a `YYYY-MM-DD` day, epoch ms. */
+export function dayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+/** The day after a `YYYY-MM-DD` day. */
+export function nextDay(day: string): string {
+  return utcDay(dayStart(day) + DAY * 1000);
+}

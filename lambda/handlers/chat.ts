@@ -1,16 +1,28 @@
+import type { GatewayRoute } from "../middleware/types.ts";
 import { createGatewayFunction } from "./gateway-function.ts";
-import { getCredits, getTaskRecord } from "./routes/account.ts";
+import { openApiRoute } from "./openapi/route.ts";
+import { ACCOUNT_ROUTES } from "./routes/account.ts";
 import { createChatCompletion } from "./routes/chat-completions.ts";
 import { getModel, listModels } from "./routes/models.ts";
 
+const routes: GatewayRoute[] = [
+  { method: "GET", path: "/v1/models", handle: listModels, public: true, doc: { tag: "models", summary: "The catalog: ids, aliases, limits, thinking levels, prices", ok: { status: 200, schema: "ModelList", description: "Every model sold here" } } },
+  { method: "GET", path: "/v1/models/{model+}", handle: getModel, public: true, doc: { tag: "models", summary: "One model of the catalog", ok: { status: 200, schema: "Model", description: "The model" }, errors: [404] } },
+  {
+    method: "POST",
+    path: "/v1/chat/completions",
+    handle: createChatCompletion,
+    doc: {
+      tag: "models",
+      summary: "OpenAI Chat Completions, streamed or not, translated to Gemini",
+      body: "ChatCompletionRequest",
+      ok: { status: 200, schema: "ChatCompletion", description: "A chat.completion, or with stream: true an SSE stream of chunks", stream: undefined },
+      errors: [400, 402, 403, 404, 413, 429],
+    },
+  },
+  ...ACCOUNT_ROUTES,
+  openApiRoute({ title: "gemini-gateway: OpenAI-compatible API", description: "The chat function URL.", security: "customer", errorSchema: "Error", routes: () => routes }),
+];
+
 /** The OpenAI-compatible function URL. */
-export const handler = createGatewayFunction({
-  dialect: "openai",
-  routes: [
-    { method: "GET", path: "/v1/models", handle: listModels, public: true },
-    { method: "GET", path: "/v1/models/{model+}", handle: getModel, public: true },
-    { method: "POST", path: "/v1/chat/completions", handle: createChatCompletion },
-    { method: "GET", path: "/v1/credits", handle: getCredits },
-    { method: "GET", path: "/v1/tasks/{id}", handle: getTaskRecord },
-  ],
-});
+export const handler = createGatewayFunction({ dialect: "openai", routes });

@@ -9,23 +9,24 @@ import { jsonBody } from "../middleware/json-body.ts";
 import { payloadLimit } from "../middleware/payload-limit.ts";
 import { requestId } from "../middleware/request-id.ts";
 import { route } from "../middleware/route.ts";
-import type { GatewayContext, GatewayRoute } from "../middleware/types.ts";
+import type { GatewayContext, GatewayMiddleware, GatewayRoute, RouteHandler } from "../middleware/types.ts";
 
 /**
- * The pipeline both function URLs share: request id → payload limit → routing → key → IP allowlist → JSON body →
+ * The pipeline every function URL shares: request id → payload limit → routing → key (a customer's
+ * `sk-`, or on the admin function a management `mk-`) → IP allowlist → JSON body →
  * the route's handler, with one error mapper turning anything thrown before the first byte into our
  * envelope. The body is parsed only for an authenticated caller.
  *
  * @example
  * export const handler = createGatewayFunction({ dialect: "openai", routes: [{ method: "GET", path: "/v1/models", handle: listModels }] });
  */
-export function createGatewayFunction(options: { routes: readonly GatewayRoute[]; dialect: ErrorDialect }) {
+export function createGatewayFunction(options: { routes: readonly GatewayRoute[]; dialect: ErrorDialect; authenticate?: GatewayMiddleware }) {
   return middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>({ executionMode: executionModeStreamifyResponse })
     .use(errorMapper(options.dialect))
     .use(requestId())
     .use(payloadLimit())
-    .use(route(createRouter(options.routes)))
-    .use(auth({ googleStyle: options.dialect === "google" }))
+    .use(route(createRouter<RouteHandler, GatewayRoute>(options.routes)))
+    .use(options.authenticate ?? auth({ googleStyle: options.dialect === "google" }))
     .use(ipAllowlist())
     .use(jsonBody())
     .handler(async (event, context) => {

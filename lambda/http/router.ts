@@ -13,14 +13,14 @@ export interface Route<THandler> {
   readonly public?: boolean;
 }
 
-export type RouteMatch<THandler> =
-  | { kind: "found"; route: Route<THandler>; params: Record<string, string> }
+export type RouteMatch<THandler, TRoute extends Route<THandler> = Route<THandler>> =
+  | { kind: "found"; route: TRoute; params: Record<string, string> }
   | { kind: "wrong-method"; allowed: string[] }
   | { kind: "not-found" };
 
-export interface Router<THandler> {
-  readonly routes: readonly Route<THandler>[];
-  match(method: string, path: string): RouteMatch<THandler>;
+export interface Router<THandler, TRoute extends Route<THandler> = Route<THandler>> {
+  readonly routes: readonly TRoute[];
+  match(method: string, path: string): RouteMatch<THandler, TRoute>;
 }
 
 /**
@@ -28,7 +28,7 @@ export interface Router<THandler> {
  * createRouter([{ method: "GET", path: "/v1/tasks/{id}", handle }]).match("GET", "/v1/tasks/t1")
  * // { kind: "found", route, params: { id: "t1" } }
  */
-export function createRouter<THandler>(routes: readonly Route<THandler>[]): Router<THandler> {
+export function createRouter<THandler, TRoute extends Route<THandler> = Route<THandler>>(routes: readonly TRoute[]): Router<THandler, TRoute> {
   const compiled = routes.map((route) => ({ route, pattern: compileTemplate(route.path) }));
   return {
     routes,
@@ -47,9 +47,9 @@ export function createRouter<THandler>(routes: readonly Route<THandler>[]): Rout
 
 function compileTemplate(template: string): RegExp {
   const source = template
-    .split(/(\{[A-Za-z]+\+?\})/)
+    .split(/(\{[A-Za-z_]+\+?\})/)
     .map((piece) => {
-      const param = /^\{([A-Za-z]+)(\+?)\}$/.exec(piece);
+      const param = /^\{([A-Za-z_]+)(\+?)\}$/.exec(piece);
       if (!param) return escapeRegExp(piece);
       return `(?<${param[1]}>${param[2] ? "[^:]+" : "[^/:]+"})`;
     })

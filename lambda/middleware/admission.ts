@@ -1,6 +1,6 @@
 import type { ModelSpec } from "../domain/catalog.ts";
 import { findModel } from "../domain/catalog.ts";
-import { InsufficientCreditsError, ModelNotFoundError, RateLimitError, SpendLimitError, StorageUnavailableError } from "../domain/errors.ts";
+import { InsufficientCreditsError, InvalidApiKeyError, ModelNotFoundError, RateLimitError, SpendLimitError, StorageUnavailableError } from "../domain/errors.ts";
 import { MIN_AFFORDABLE_OUTPUT, affordableOutput, boundPromptTokens, holdFor, type Hold } from "../domain/holds.ts";
 import { billableUsage, priceUsage, type UsageMetadataLike } from "../domain/money.ts";
 import { secondsUntil, type SpendWindow } from "../domain/windows.ts";
@@ -40,7 +40,7 @@ export interface AdmissionInput {
 }
 
 export interface Admitted {
-  readonly task: Pick<TaskRecord, "taskId" | "accountId" | "keyId" | "hold" | "windows">;
+  readonly task: Pick<TaskRecord, "taskId" | "accountId" | "keyId" | "model" | "hold" | "windows">;
   readonly hold: Hold;
   /** The `maxOutputTokens` Google must be given: the hold covers no more. */
   readonly outputCap: number;
@@ -77,7 +77,7 @@ export async function admitRequest(input: AdmissionInput): Promise<Admitted> {
     });
     if (outcome.admitted) {
       return {
-        task: { taskId: input.context.requestId, accountId: key.accountId, keyId: key.keyId, hold: hold.credits, windows: outcome.windows.map((w) => w.sk) },
+        task: { taskId: input.context.requestId, accountId: key.accountId, keyId: key.keyId, model: model.id, hold: hold.credits, windows: outcome.windows.map((w) => w.sk) },
         hold,
         outputCap,
         rateLimitHeaders: rateLimitHeaders(key, outcome.rateResetsAt, now),
@@ -116,6 +116,8 @@ function rejection(outcome: Exclude<AdmissionOutcome, { admitted: true }>, hold:
   const fits =
     affordable > 0 ? `Set \`${input.outputParam}\` to ${affordable} or less` : "Even the prompt alone does not fit; shorten it";
   switch (outcome.reason) {
+    case "disabled":
+      return new InvalidApiKeyError();
     case "rate":
       return rateLimited(input.key, outcome.resetsAt, now);
     case "spend": {

@@ -1,12 +1,12 @@
 import { InvalidRequestError, MethodNotAllowedError, RouteNotFoundError } from "../domain/errors.ts";
 import type { Router } from "../http/router.ts";
-import type { GatewayMiddleware, RouteHandler } from "./types.ts";
+import type { GatewayMiddleware, GatewayRoute, RouteHandler } from "./types.ts";
 
 /** No id, model name or key we issue is longer; longer ones would only reach DynamoDB's key limits. */
 export const MAX_PATH_PARAMETER_LENGTH = 256;
 
 /** Picks the route before the body is read, so a wrong path is a 404 whatever the body holds. */
-export function route(router: Router<RouteHandler>): GatewayMiddleware {
+export function route(router: Router<RouteHandler, GatewayRoute>): GatewayMiddleware {
   const available = router.routes.map((entry) => `${entry.method} ${entry.path}`);
   return {
     name: "route",

@@ -1,6 +1,7 @@
 import type { Context } from "aws-lambda";
 import type { MiddlewareObj } from "@middy/core";
 import type { FunctionUrlEvent, FunctionUrlResult } from "../http/function-url.ts";
+import type { RouteDoc } from "../http/openapi.ts";
 import type { Route } from "../http/router.ts";
 import type { KeyRecord } from "../store/keys.ts";
 
@@ -14,7 +15,8 @@ export interface RouteRequest {
 }
 
 export type RouteHandler = (request: RouteRequest) => Promise<FunctionUrlResult> | FunctionUrlResult;
-export type GatewayRoute = Route<RouteHandler>;
+/** A route of a function URL; it carries what `GET /openapi.json` says of it, so the document cannot drift. */
+export type GatewayRoute = Route<RouteHandler> & { readonly doc: RouteDoc };
 
 /** The Lambda context plus what the gateway's middlewares learn about a request as it passes. */
 export interface GatewayContext extends Context {
@@ -24,6 +26,8 @@ export interface GatewayContext extends Context {
   body?: unknown;
   /** The caller's key, once authenticated. */
   key?: KeyRecord;
+  /** The operator's management key, on the admin API. */
+  managementKey?: KeyRecord;
 }
 
 export type GatewayMiddleware = MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;

@@ -7,11 +7,13 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { countersOf } from "../domain/usage.ts";
 import { counterExpiry, rateWindow, spendWindows, type SpendWindow, type SpendWindowKind, type Window } from "../domain/windows.ts";
 import { documentClient } from "./client.ts";
-import { ACCOUNT_SK, accountPk, keyPk } from "./accounts.ts";
 import { retryOnConflict } from "./conflicts.ts";
+import { ACCOUNT_SK, accountPk, expiryOf, keyPk } from "./items.ts";
 import { tableNames } from "./tables.ts";
+import { usageUpdates } from "./usage.ts";
 import { HELD_SHARDS, type TaskRecord, type TaskStatus, type TaskUsage } from "./tasks.ts";
 
 /** Indirection so tests can inject `TransactionConflict`s into the real write path. */
@@ -27,17 +29,14 @@ export interface AdmissionRequest {
   readonly rpm?: number;
   readonly spendLimits: Partial<Record<SpendWindowKind, number>>;
   readonly now: number;
-  /** How long the task row is kept, in days. */
-  readonly retentionDays?: number;
 }
 
 export type AdmissionOutcome =
   | { readonly admitted: true; readonly windows: SpendWindow[]; readonly rateResetsAt: number }
   | { readonly admitted: false; readonly reason: "rate"; readonly resetsAt: number }
   | { readonly admitted: false; readonly reason: "spend"; readonly window: SpendWindow; readonly spent: number; readonly limit: number }
-  | { readonly admitted: false; readonly reason: "credits"; readonly available: number };
-
-const DEFAULT_RETENTION_DAYS = 90;
+  | { readonly admitted: false; readonly reason: "credits"; readonly available: number }
+  | { readonly admitted: false; readonly reason: "disabled" };
 
 /** Holds credits and counts the request against every limit, or says which limit stopped it. */
 export async function admit(request: AdmissionRequest): Promise<AdmissionOutcome> {
@@ -51,7 +50,7 @@ export async function admit(request: AdmissionRequest): Promise<AdmissionOutcome
     windows: windows.map((window) => window.sk),
     createdAt: request.now,
     heldShard: `held#${Math.floor(Math.random() * HELD_SHARDS)}`,
-    expiresAt: Math.floor(request.now / 1000) + (request.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400,
+    expiresAt: expiryOf(request.now),
   };
   const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
     { Put: { TableName: tasks, Item: task, ConditionExpression: "attribute_not_exists(taskId)" } },
@@ -60,8 +59,10 @@ export async function admit(request: AdmissionRequest): Promise<AdmissionOutcome
         TableName: credits,
         Key: { pk: accountPk(request.task.accountId), sk: ACCOUNT_SK },
         UpdateExpression: "SET available = available - :hold, held = held + :hold",
-        ConditionExpression: "available >= :hold",
-        ExpressionAttributeValues: { ":hold": request.hold },
+        // A disabled account spends nothing, even through a key record an instance still has cached.
+        ConditionExpression: "available >= :hold AND (attribute_not_exists(#status) OR #status <> :disabled)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":hold": request.hold, ":disabled": "disabled" },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       },
     },
@@ -92,7 +93,8 @@ export async function admit(request: AdmissionRequest): Promise<AdmissionOutcome
   } catch (error) {
     const failed = failedConditions(error);
     if (!failed) throw error;
-    // Report the limit a client can do least about first: the rate, then spend windows, then credits.
+    // Report what a client can do least about first: a disabled account, the rate, spend windows, credits.
+    if (failed.get(1)?.status === "disabled") return { admitted: false, reason: "disabled" };
     if (failed.has(2)) return { admitted: false, reason: "rate", resetsAt: rate.resetsAt ?? 0 };
     for (const [index, window] of windows.entries()) {
       const old = failed.get(3 + index);
@@ -162,7 +164,7 @@ function failedConditions(error: unknown): Map<number, Record<string, unknown>> 
 }
 
 export interface Settlement {
-  readonly task: Pick<TaskRecord, "taskId" | "accountId" | "keyId" | "hold" | "windows">;
+  readonly task: Pick<TaskRecord, "taskId" | "accountId" | "keyId" | "model" | "hold" | "windows">;
   readonly status: Exclude<TaskStatus, "held">;
   /** What the usage priced at; the charge never exceeds the hold, the excess is recorded. */
   readonly priced: number;
@@ -173,7 +175,7 @@ export interface Settlement {
   readonly now: number;
 }
 
-/** Charges what was used and releases the rest of the hold, once. */
+/** Charges what was used and releases the rest of the hold, once, counting it in the usage aggregates. */
 export async function settle(settlement: Settlement): Promise<{ settled: boolean; charge: number }> {
   const { credits, tasks } = tableNames();
   const { task } = settlement;
@@ -227,6 +229,7 @@ export async function settle(settlement: Settlement): Promise<{ settled: boolean
             ExpressionAttributeValues: { ":negativeRelease": -release },
           },
         }))),
+    ...usageUpdates(task, countersOf({ status: settlement.status, hold: task.hold, charge, usage: settlement.usage }), settlement.now),
   ];
   try {
     await retryOnConflict(() => ledgerIo.transact({ TransactItems: items }));

@@ -16,6 +16,11 @@ export interface IndexSchema {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  /**
+   * `KEYS_ONLY` for an index over items that change often: DynamoDB then writes the index only when
+   * an item's keys change, not on every update. Default `ALL`.
+   */
+  readonly projection?: "ALL" | "KEYS_ONLY";
 }
 
 export interface TableSchema {
@@ -46,7 +51,11 @@ export const CREDITS_TABLE: TableSchema = {
   envVar: "CREDITS_TABLE",
   partitionKey: { name: "pk", type: "S" },
   sortKey: { name: "sk", type: "S" },
-  globalIndexes: [],
+  globalIndexes: [
+    // Sparse: only account items carry `entity`. Keys only, because the balance changes on every
+    // request and the index must not be rewritten each time.
+    { indexName: "byEntity", partitionKey: { name: "entity", type: "S" }, sortKey: { name: "createdAt", type: "N" }, projection: "KEYS_ONLY" },
+  ],
 };
 
 export const TASKS_TABLE: TableSchema = {
@@ -56,6 +65,8 @@ export const TASKS_TABLE: TableSchema = {
   globalIndexes: [
     // Sparse: only rows still `held` carry `heldShard`, so the sweeper reads exactly the open holds.
     { indexName: "byHeld", partitionKey: { name: "heldShard", type: "S" }, sortKey: { name: "createdAt", type: "N" } },
+    // An account's history, newest first, for task lists.
+    { indexName: "byAccount", partitionKey: { name: "accountId", type: "S" }, sortKey: { name: "createdAt", type: "N" } },
   ],
 };
 

@@ -2,11 +2,13 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type DynamoDBClient,
+  type TableDescription,
 } from "@aws-sdk/client-dynamodb";
-import { TABLES, TTL_ATTRIBUTE, localTableName, type KeyAttribute, type TableSchema } from "./schema.ts";
+import { TABLES, TTL_ATTRIBUTE, localTableName, type IndexSchema, type KeyAttribute, type TableSchema } from "./schema.ts";
 
 export interface TableNames {
   readonly keys: string;
@@ -27,39 +29,45 @@ export function tableEnvironment(prefix?: string): Record<string, string> {
 }
 
 /**
- * Creates any of the three tables that do not exist yet, from the same schema the stack deploys.
- * Used for DynamoDB Local by `npm start` and the tests; the stack owns the tables in AWS.
+ * Creates any of the tables that do not exist yet, and any index an existing table lacks, from the
+ * same schema the stack deploys. Used for DynamoDB Local by `npm start` and the tests, so a local
+ * gateway's data survives an upgrade that adds an index; the stack owns the tables in AWS.
  */
 export async function ensureTables(client: DynamoDBClient, prefix?: string): Promise<void> {
   for (const table of TABLES) {
     const TableName = localTableName(table, prefix);
-    if (await tableExists(client, TableName)) continue;
+    const existing = await describe(client, TableName);
+    if (existing !== undefined) {
+      const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+      for (const index of table.globalIndexes.filter((candidate) => !present.has(candidate.indexName))) {
+        await client.send(
+          new UpdateTableCommand({ TableName, AttributeDefinitions: attributeDefinitions(table), GlobalSecondaryIndexUpdates: [{ Create: globalIndex(index) }] }),
+        );
+      }
+      continue;
+    }
     await client.send(
       new CreateTableCommand({
         TableName,
         BillingMode: "PAY_PER_REQUEST",
         AttributeDefinitions: attributeDefinitions(table),
         KeySchema: keySchema(table.partitionKey, table.sortKey),
-        GlobalSecondaryIndexes:
-          table.globalIndexes.length > 0
-            ? table.globalIndexes.map((index) => ({
-                IndexName: index.indexName,
-                KeySchema: keySchema(index.partitionKey, index.sortKey),
-                Projection: { ProjectionType: "ALL" },
-              }))
-            : undefined,
+        GlobalSecondaryIndexes: table.globalIndexes.length > 0 ? table.globalIndexes.map(globalIndex) : undefined,
       }),
     );
     await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
   }
 }
 
-async function tableExists(client: DynamoDBClient, TableName: string): Promise<boolean> {
+function globalIndex(index: IndexSchema) {
+  return { IndexName: index.indexName, KeySchema: keySchema(index.partitionKey, index.sortKey), Projection: { ProjectionType: index.projection ?? "ALL" } };
+}
+
+async function describe(client: DynamoDBClient, TableName: string): Promise<TableDescription | undefined> {
   try {
-    await client.send(new DescribeTableCommand({ TableName }));
-    return true;
+    return (await client.send(new DescribeTableCommand({ TableName }))).Table;
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (error instanceof ResourceNotFoundException || (error as { name?: unknown }).name === "ResourceNotFoundException") return undefined;
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { UpstreamKind } from "../domain/catalog.ts";
 import { documentClient } from "./client.ts";
+import { decodeCursor, encodeCursor, type Paged } from "./pages.ts";
 import { tableNames } from "./tables.ts";
 
 export type TaskStatus = "held" | "settled" | "refunded" | "failed";
@@ -21,7 +22,7 @@ export interface TaskRecord {
   keyId: string;
   model: string;
   upstreamModel: string;
-  route: "chat" | "gemini";
+  route: "chat" | "gemini" | "responses";
   stream: boolean;
   status: TaskStatus;
   hold: number;
@@ -73,4 +74,51 @@ export async function findHeldTasks(createdBefore: number): Promise<TaskRecord[]
     } while (cursor);
   }
   return found;
+}
+
+export interface TaskQuery {
+  readonly accountId: string;
+  /** Created at or after, epoch ms. */
+  readonly fromMs?: number;
+  /** Created before, epoch ms. */
+  readonly toMs?: number;
+  readonly status?: TaskStatus;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+// A selective status filter may leave pages empty; a list request reads at most this many before it answers.
+const MAX_PAGES_READ = 10;
+
+/**
+ * An account's tasks, newest first, from the index by account (never a scan).
+ *
+ * @example const { items, nextCursor } = await listTasks({ accountId, limit: 20 });
+ */
+export async function listTasks(query: TaskQuery): Promise<Paged<TaskRecord>> {
+  const items: TaskRecord[] = [];
+  let cursor = decodeCursor(query.cursor, ["taskId", "accountId", "createdAt"]) as Record<string, unknown> | undefined;
+  for (let pages = 0; pages < MAX_PAGES_READ && items.length < query.limit; pages++) {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableNames().tasks,
+        IndexName: "byAccount",
+        KeyConditionExpression: "accountId = :accountId AND createdAt BETWEEN :from AND :to",
+        ...(query.status !== undefined && { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }),
+        ExpressionAttributeValues: {
+          ":accountId": query.accountId,
+          ":from": query.fromMs ?? 0,
+          ":to": (query.toMs ?? Number.MAX_SAFE_INTEGER) - 1,
+          ...(query.status !== undefined && { ":status": query.status }),
+        },
+        ScanIndexForward: false,
+        Limit: query.limit - items.length,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    items.push(...((page.Items ?? []) as TaskRecord[]));
+    cursor = page.LastEvaluatedKey;
+    if (cursor === undefined) break;
+  }
+  return { items, nextCursor: encodeCursor(cursor) };
 }

@@ -7,7 +7,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { issueKey, openAccount } from "../../bin/admin/operations.ts";
+import { openAccount } from "../../lambda/operations/accounts.ts";
+import { issueKey } from "../../lambda/operations/keys.ts";
 import { startDynamoDbLocal } from "../../bin/local/dynamodb-local.ts";
 import { newRequestId } from "../../lambda/domain/ids.ts";
 import { documentClient } from "../../lambda/store/client.ts";
@@ -28,7 +29,7 @@ const fake = await startFakeGemini({ apiKeys: [GOOGLE_KEY] });
 const slowFake = await startFakeGemini({ apiKeys: [GOOGLE_KEY], chunkDelayMs: 10 });
 const gateway = await startGatewayProcess(fake.url);
 const slowGateway = await startGatewayProcess(slowFake.url);
-const account = await openAccount("bench", 1_000_000_000_000);
+const account = (await openAccount({ name: "bench", credits: 1_000_000_000_000 })).account;
 const { key } = await issueKey(account.accountId, { name: "bench" });
 
 const chatBody = (stream: boolean, prompt = "Say hello") =>

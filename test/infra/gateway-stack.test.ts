@@ -176,7 +176,7 @@ describe.each(TABLES.map((table) => [table.id, table] as const))("the %s table",
     const indexes = schema.globalIndexes.map((index) => ({
       IndexName: index.indexName,
       KeySchema: keySchema(index.partitionKey, index.sortKey),
-      Projection: { ProjectionType: "ALL" },
+      Projection: { ProjectionType: index.projection ?? "ALL" },
     }));
     const { Properties: properties } = table();
 
@@ -210,6 +210,7 @@ test("the stack outputs the URLs, table names and secret ARN the admin CLI looks
     expect.arrayContaining([
       "ChatUrl",
       "GeminiUrl",
+      "AdminUrl",
       "KeysTableName",
       "CreditsTableName",
       "TasksTableName",
@@ -223,6 +224,26 @@ test("cdk-nag AwsSolutions checks pass with every finding acknowledged", () => {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   expect(() => app.synth()).not.toThrow();
+});
+
+describe("the admin function", () => {
+  test("has its own streaming function URL, output as AdminUrl", () => {
+    const urls = Object.values(template.findResources("AWS::Lambda::Url"));
+    const own = urls.find((url) => JSON.stringify(url.Properties.TargetFunctionArn).includes(logicalId(stack.adminFunction)));
+    expect(own?.Properties).toMatchObject({ AuthType: "NONE", InvokeMode: "RESPONSE_STREAM" });
+    expect(template.findOutputs("AdminUrl").AdminUrl?.Value).toEqual({ "Fn::GetAtt": [expect.stringContaining("AdminFunctionFunctionUrl"), "FunctionUrl"] });
+  });
+
+  test("has a role of its own that cannot touch the upstream secret, and only reads tasks", () => {
+    const adminRole = logicalId(stack.adminFunction.role!);
+    const statements = policyStatements().filter(({ roles }) => roles.includes(adminRole));
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { statement } of statements) expect(mentions(statement, stack.upstreamSecret)).toBe(false);
+    const taskActions = statements.filter(({ statement }) => mentions(statement, stack.tables.tasks)).flatMap(({ statement }) => actionsOf(statement));
+    expect(taskActions).toEqual(expect.arrayContaining(["dynamodb:Query", "dynamodb:GetItem"]));
+    expect(taskActions.filter((action) => /Put|Update|Delete|Write/.test(action))).toEqual([]);
+    expect(logicalId(stack.adminFunction.role!)).not.toBe(logicalId(stack.chatFunction.role!));
+  });
 });
 
 describe("the hold sweeper", () => {

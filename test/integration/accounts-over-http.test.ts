@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { changeKeyStatus, issueKey, openAccount, rotateKey } from "../../bin/admin/operations.ts";
+import { openAccount } from "../../lambda/operations/accounts.ts";
+import { changeKeyStatus, issueKey, rotateKey } from "../../lambda/operations/keys.ts";
 import type { LocalGateway } from "../../bin/local/gateway.ts";
 import { hashKey } from "../../lambda/domain/keys.ts";
 import { clearKeyCache } from "../../lambda/middleware/auth.ts";
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => gateway.close());
 
 async function customer(credits: number, settings: Parameters<typeof issueKey>[1] = {}) {
-  const account = await openAccount("http-test", credits);
+  const account = (await openAccount({ name: "http-test", credits: credits })).account;
   const { key, record } = await issueKey(account.accountId, settings);
   issued.push(key);
   return { key, accountId: account.accountId, keyId: record.keyId };
@@ -82,7 +83,7 @@ describe("authentication", () => {
 
 describe("IP allowlists", () => {
   test("refuse a caller outside the list with 403, whatever x-forwarded-for claims", async () => {
-    const { key, keyId } = await customer(100, { ips: ["10.0.0.0/8"] });
+    const { key, keyId } = await customer(100, { ipAllowlist: ["10.0.0.0/8"] });
     const response = await get("/v1/credits", { authorization: `Bearer ${key}`, "x-forwarded-for": "10.1.2.3" });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({
@@ -91,14 +92,14 @@ describe("IP allowlists", () => {
   });
 
   test("let a listed caller in", async () => {
-    const { key } = await customer(100, { ips: ["127.0.0.1/32", "::1"] });
+    const { key } = await customer(100, { ipAllowlist: ["127.0.0.1/32", "::1"] });
     expect((await get("/v1/credits", { authorization: `Bearer ${key}` })).status).toBe(200);
   });
 });
 
 describe("GET /v1/credits", () => {
   test("shows the balance, what is held, and this key's limits and use", async () => {
-    const who = await customer(50_000, { rpm: 30, hourly: 1_000, total: 9_000 });
+    const who = await customer(50_000, { rpm: 30, limits: { hourly: 1_000, total: 9_000 } });
     await admit({
       task: { taskId: `req_credits${Date.now()}`, accountId: who.accountId, keyId: who.keyId, model: "gemini-3-flash", upstreamModel: "gemini-3-flash-preview", route: "chat", stream: false },
       hold: 700,

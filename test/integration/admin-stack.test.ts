@@ -44,10 +44,10 @@ describe("the admin CLI with --stack", () => {
   test("finds the stack's tables from its outputs and manages accounts and keys there", async () => {
     const created = await admin("accounts", "create", "--name", "deployed", "--credits", "42", "--json");
     expect(created.code).toBe(0);
-    const { accountId } = JSON.parse(created.stdout) as { accountId: string };
+    const { id: accountId } = JSON.parse(created.stdout) as { id: string };
     expect(await getAccount(accountId)).toMatchObject({ name: "deployed", available: 42 });
     const key = await admin("keys", "create", "--account", accountId, "--json");
-    expect(JSON.parse(key.stdout)).toMatchObject({ accountId, key: expect.stringMatching(/^sk-/) });
+    expect(JSON.parse(key.stdout)).toMatchObject({ account_id: accountId, key: expect.stringMatching(/^sk-/) });
   });
 
   test("keeps upstream Google keys in the stack's secret and never prints them", async () => {

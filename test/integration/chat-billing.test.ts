@@ -204,7 +204,7 @@ describe("requests refused before Google is called, charging nothing", () => {
   });
 
   test("answers 429 spend_limit_exceeded naming the window and when it resets, while another request holds the rest", async () => {
-    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { hourly: 20_000 });
+    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { limits: { hourly: 20_000 } });
     let open = () => undefined as void;
     env.fixture.fake.inject({ fault: { kind: "gate", open: new Promise<void>((resolve) => (open = resolve)) } });
     const inFlight = customer.openai.chat.completions.create({ ...hello, max_tokens: 4_000 });
@@ -220,7 +220,7 @@ describe("requests refused before Google is called, charging nothing", () => {
   });
 
   test("says at once when a request could never fit the key's spend limit", async () => {
-    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { daily: 5_000 });
+    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { limits: { daily: 5_000 } });
     const error = await failure(customer.openai.chat.completions.create({ ...hello, max_tokens: 4_000 }));
     expect(error).toMatchObject({ status: 429, code: "spend_limit_exceeded" });
     expect(error.message).toContain("more than the key's whole daily limit of 5000; lower `max_tokens`");

@@ -40,7 +40,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
   });
 
   test("403 from an address outside the key's allowlist", async () => {
-    const customer = await newCustomer(env.fixture.gateway, 1_000_000, { ips: ["203.0.113.0/24"] });
+    const customer = await newCustomer(env.fixture.gateway, 1_000_000, { ipAllowlist: ["203.0.113.0/24"] });
     const { error, body } = await apiFailure(genai(env.fixture.gateway, customer.key).models.generateContent(hello));
     expect(error.status).toBe(403);
     expect(body.error).toMatchObject({ code: 403, details: [expect.objectContaining({ reason: "ip_not_allowed", domain: "gemini-gateway" })], type: "permission_error", status: "PERMISSION_DENIED" });
@@ -79,7 +79,7 @@ describe("errors before the first byte reach the SDK as ApiError with our envelo
   });
 
   test("429 spend_limit_exceeded naming the field to lower", async () => {
-    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { daily: 5_000 });
+    const customer = await newCustomer(env.fixture.gateway, 10_000_000, { limits: { daily: 5_000 } });
     const { error, body } = await apiFailure(genai(env.fixture.gateway, customer.key).models.generateContent({ ...hello, config: { maxOutputTokens: 4_000 } }));
     expect(error.status).toBe(429);
     expect(body.error).toMatchObject({ code: 429, details: [expect.objectContaining({ reason: "spend_limit_exceeded", domain: "gemini-gateway" })], type: "billing_error", status: "RESOURCE_EXHAUSTED" });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from "@jest/globals";
 import { ApiError, GoogleGenAI } from "@google/genai";
 import OpenAI, { APIError } from "openai";
-import { issueKey, openAccount } from "../../bin/admin/operations.ts";
+import { openAccount } from "../../lambda/operations/accounts.ts";
+import { issueKey } from "../../lambda/operations/keys.ts";
 import { STREAM_MESSAGES } from "../../lambda/handlers/routes/metering.ts";
 import { getAccount } from "../../lambda/store/accounts.ts";
 import { tableEnvironment } from "../../lambda/store/tables.ts";
@@ -40,7 +41,7 @@ beforeAll(async () => {
   };
   chat = await startLambdaFunction(bundles.dirOf(bundles.stack.chatFunction), environment);
   gemini = await startLambdaFunction(bundles.dirOf(bundles.stack.geminiFunction), environment);
-  const account = await openAccount("runtime", 10_000_000);
+  const account = (await openAccount({ name: "runtime", credits: 10_000_000 })).account;
   accountId = account.accountId;
   key = (await issueKey(accountId, {})).key;
 });

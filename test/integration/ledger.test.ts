@@ -1,6 +1,8 @@
 import { afterEach, beforeAll, describe, expect, test } from "@jest/globals";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { issueKey, openAccount, type KeySettings } from "../../bin/admin/operations.ts";
+import { openAccount } from "../../lambda/operations/accounts.ts";
+import { issueKey } from "../../lambda/operations/keys.ts";
+import type { KeySettings } from "../../lambda/domain/admin-requests.ts";
 import { newRequestId } from "../../lambda/domain/ids.ts";
 import { sweepAbandonedHolds } from "../../lambda/middleware/sweep.ts";
 import { readAccountAndCounters, getAccount } from "../../lambda/store/accounts.ts";
@@ -18,7 +20,7 @@ afterEach(() => {
 });
 
 async function customer(credits: number, settings: KeySettings = {}) {
-  const account = await openAccount("ledger-test", credits);
+  const account = (await openAccount({ name: "ledger-test", credits: credits })).account;
   const { record } = await issueKey(account.accountId, settings);
   return { accountId: account.accountId, keyId: record.keyId, settings };
 }
@@ -27,8 +29,8 @@ function admission(who: Awaited<ReturnType<typeof customer>>, hold: number, now 
   return {
     task: { taskId: newRequestId(), accountId: who.accountId, keyId: who.keyId, model: "gemini-3-flash", upstreamModel: "gemini-3-flash-preview", route: "chat", stream: false },
     hold,
-    rpm: who.settings.rpm,
-    spendLimits: { hourly: who.settings.hourly, daily: who.settings.daily, total: who.settings.total },
+    rpm: who.settings.rpm ?? undefined,
+    spendLimits: { hourly: who.settings.limits?.hourly ?? undefined, daily: who.settings.limits?.daily ?? undefined, total: who.settings.limits?.total ?? undefined },
     now,
   };
 }
@@ -62,7 +64,7 @@ describe("admission under concurrency", () => {
   });
 
   test("keeps a spend window within its limit when 200 requests race for it", async () => {
-    const who = await customer(100_000_000, { hourly: 5_000 });
+    const who = await customer(100_000_000, { limits: { hourly: 5_000 } });
     const outcomes = await Promise.all(Array.from({ length: 200 }, () => admit(admission(who, 300))));
     expect(outcomes.filter((o) => o.admitted)).toHaveLength(16);
     const rejected = outcomes.filter((o) => !o.admitted);
@@ -85,8 +87,13 @@ describe("admission under concurrency", () => {
   test("retries injected transaction conflicts with jitter and still admits exactly what is affordable", async () => {
     const who = await customer(3_000);
     let injected = 0;
+    // Half of the attempts conflict, but never more than four in a row for one transaction: with ten
+    // attempts allowed, an unbounded coin flip would exhaust one of forty now and then.
+    const conflictsOf = new Map<unknown, number>();
     ledgerIo.transact = async (input) => {
-      if (Math.random() < 0.5) {
+      const seen = conflictsOf.get(input.TransactItems) ?? 0;
+      if (seen < 4 && Math.random() < 0.5) {
+        conflictsOf.set(input.TransactItems, seen + 1);
         injected++;
         throw new TransactionCanceledException({
           message: "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]",
@@ -121,7 +128,7 @@ describe("settlement", () => {
   });
 
   test("restores the balance and every spend window exactly when an upstream failure is refunded", async () => {
-    const who = await customer(5_000, { hourly: 4_000, daily: 4_500, total: 4_900 });
+    const who = await customer(5_000, { limits: { hourly: 4_000, daily: 4_500, total: 4_900 } });
     const request = admission(who, 1_234);
     const outcome = await admit(request);
     if (!outcome.admitted) throw new Error("not admitted");

@@ -20,6 +20,7 @@ const streamer = createGatewayFunction({
       method: "GET",
       path: "/stream",
       public: true,
+      doc: { tag: "test", summary: "three gated chunks", ok: { status: 200, schema: "Error", description: "SSE", stream: "text/event-stream" } },
       handle: () => ({
         statusCode: 200,
         headers: { "content-type": "text/event-stream" },

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBase62 } from "../../lambda/domain/ids.ts";
 import { startFakeGemini, type FakeGemini } from "../fake-gemini/server.ts";
-import { issueKey, openAccount } from "../../bin/admin/operations.ts";
+import { openAccount } from "../../lambda/operations/accounts.ts";
+import { issueKey } from "../../lambda/operations/keys.ts";
 import { documentClient } from "../../lambda/store/client.ts";
 import { ensureTables, tableEnvironment } from "../../lambda/store/tables.ts";
 
@@ -55,7 +56,7 @@ afterAll(async () => {
 
 describe("two gateway processes sharing one DynamoDB", () => {
   test("enforce one key's requests per minute together, not each on its own", async () => {
-    const account = await openAccount("two-gateways", 100_000_000);
+    const account = (await openAccount({ name: "two-gateways", credits: 100_000_000 })).account;
     const { key } = await issueKey(account.accountId, { rpm: 30 });
     // A burst that straddled a minute boundary would meet two windows.
     while (Date.now() % 60_000 > 50_000) await new Promise((resolve) => setTimeout(resolve, 250));

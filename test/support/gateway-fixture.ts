@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from "@jest/globals";
 import OpenAI from "openai";
-import { issueKey, openAccount, type KeySettings } from "../../bin/admin/operations.ts";
+import { openAccount } from "../../lambda/operations/accounts.ts";
+import { issueKey } from "../../lambda/operations/keys.ts";
+import type { KeySettings } from "../../lambda/domain/admin-requests.ts";
 import type { LocalGateway } from "../../bin/local/gateway.ts";
 import { getAccount } from "../../lambda/store/accounts.ts";
 import { getTask, type TaskRecord } from "../../lambda/store/tasks.ts";
@@ -49,7 +51,7 @@ export interface Bill {
 }
 
 export async function newCustomer(gateway: LocalGateway, credits: number, settings: KeySettings = {}): Promise<Customer> {
-  const account = await openAccount("fixture", credits);
+  const account = (await openAccount({ name: "fixture", credits: credits })).account;
   const { key, record } = await issueKey(account.accountId, settings);
   return {
     key,

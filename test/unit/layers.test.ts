@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 /** DESIGN.md §3: each layer of lambda/ imports only the layers below it. */
-const LAYERS = ["http", "domain", "telemetry", "store", "upstream", "middleware", "handlers"] as const;
+const LAYERS = ["http", "domain", "telemetry", "store", "upstream", "operations", "middleware", "handlers"] as const;
 const LAMBDA = join(import.meta.dirname, "..", "..", "lambda");
 
 function sourceFiles(dir: string): string[] {

@@ -8,15 +8,18 @@ import { createGatewayFunction } from "../../../lambda/handlers/gateway-function
 import { createFunctionUrlEvent } from "../../support/events.ts";
 import { invoke } from "../../support/invoke.ts";
 
+const doc = { tag: "test", summary: "a probe", ok: { status: 200, schema: "Error", description: "whatever it answers" } };
+
 const probe = createGatewayFunction({
   dialect: "openai",
   routes: [
-    { method: "POST", path: "/echo", handle: ({ body }) => json(200, { received: body }), public: true },
-    { method: "GET", path: "/reject", public: true, handle: () => Promise.reject(new InvalidRequestError("`messages` must be an array.")) },
+    { method: "POST", path: "/echo", handle: ({ body }) => json(200, { received: body }), public: true, doc },
+    { method: "GET", path: "/reject", public: true, doc, handle: () => Promise.reject(new InvalidRequestError("`messages` must be an array.")) },
     {
       method: "GET",
       path: "/crash",
       public: true,
+      doc,
       handle: () => {
         throw new Error("upstream key sk-secret-123 leaked in a message");
       },
