@@ -15,7 +15,7 @@ import { AccountNotFoundError, IdempotencyConflictError, InvalidRequestError } f
 import { utcDay } from "../domain/windows.ts";
 import { documentClient } from "./client.ts";
 import { retryOnConflict } from "./conflicts.ts";
-import { LEDGER_PREFIX, accountItem, accountPk, dayTotalItem, expiryOf, ledgerSk } from "./items.ts";
+import { ACCOUNT_ENTITY, LEDGER_PREFIX, accountItem, accountPk, dayTotalItem, expiryOf, ledgerSk } from "./items.ts";
 import { decodeCursor, encodeCursor, type Paged } from "./pages.ts";
 import { tableNames } from "./tables.ts";
 
@@ -100,10 +100,11 @@ export async function recordTopUp(entry: LedgerEntry, idempotency?: Idempotency)
       Update: {
         TableName: tableNames().credits,
         Key: accountItem(entry.accountId),
-        UpdateExpression: "SET available = available + :amount, #snapshotAvailable = available + :amount, #snapshotHeld = held",
+        // `entity` lists an account opened before accounts were listed, from its first top-up on.
+        UpdateExpression: "SET available = available + :amount, #snapshotAvailable = available + :amount, #snapshotHeld = held, entity = :entity",
         ConditionExpression: "attribute_exists(pk) AND available >= :floor",
         ExpressionAttributeNames: { "#snapshotAvailable": snapshot.available, "#snapshotHeld": snapshot.held },
-        ExpressionAttributeValues: { ":amount": entry.amount, ":floor": Math.max(0, -entry.amount) },
+        ExpressionAttributeValues: { ":amount": entry.amount, ":floor": Math.max(0, -entry.amount), ":entity": ACCOUNT_ENTITY },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       },
     },
