@@ -6,7 +6,7 @@ const common = {
   extensionsToTreatAsEsm: [".ts"],
   transform: { "^.+\\.ts$": transform },
   // middy registers streaming handlers with the `awslambda` global when a handler module loads.
-  setupFiles: ["<rootDir>/test/support/awslambda-global.ts"],
+  setupFiles: ["<rootDir>/test/support/quiet-telemetry.ts", "<rootDir>/test/support/awslambda-global.ts"],
 };
 
 export default {
@@ -23,8 +23,7 @@ export default {
       ...common,
       displayName: "integration",
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
-      // Bursts of a few hundred transactions queue in one DynamoDB Local for seconds while other files run.
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ["<rootDir>/test/support/integration-timeout.ts"],
       globalSetup: "<rootDir>/test/support/dynamodb-global-setup.ts",
       globalTeardown: "<rootDir>/test/support/dynamodb-global-teardown.ts",
     },

@@ -10,6 +10,7 @@
  *   GATEWAY_TABLE_PREFIX  table names' prefix (default gemini-gateway), to run several gateways on one DynamoDB
  *   GATEWAY_LOCAL_DIR  where local state lives (default .local/)
  */
+import "./local/readable-logs.ts";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GOOGLE_BASE_URL } from "../lambda/upstream/accounts.ts";

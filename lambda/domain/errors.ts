@@ -182,9 +182,13 @@ export class InternalError extends GatewayError {
 }
 
 export class UpstreamError extends GatewayError {
+  /** How many upstream accounts were tried, for the operator's log; never in the message. */
+  readonly attempts: number | undefined;
+
   /** @param retryAfterSeconds when an upstream account is expected back; the message should say the same */
-  constructor(message: string, retryAfterSeconds = 1) {
+  constructor(message: string, retryAfterSeconds = 1, attempts?: number) {
     super(503, "upstream_error", "upstream_error", message, { "retry-after": String(retryAfterSeconds) });
+    this.attempts = attempts;
   }
 }
 

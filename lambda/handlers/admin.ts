@@ -14,4 +14,4 @@ const routes: GatewayRoute[] = [
 ];
 
 /** The admin function URL: the operator's backend, for `mk-` management keys only. */
-export const handler = createGatewayFunction({ dialect: "openai", routes, authenticate: managementAuth() });
+export const handler = createGatewayFunction({ name: "admin", dialect: "openai", routes, authenticate: managementAuth() });

@@ -25,4 +25,4 @@ const routes: GatewayRoute[] = [
 ];
 
 /** The OpenAI-compatible function URL. */
-export const handler = createGatewayFunction({ dialect: "openai", routes });
+export const handler = createGatewayFunction({ name: "chat", dialect: "openai", routes });

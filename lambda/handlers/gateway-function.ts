@@ -2,6 +2,7 @@ import middy from "@middy/core";
 import { executionModeStreamifyResponse } from "@middy/core/StreamifyResponse";
 import type { FunctionUrlEvent, FunctionUrlResult } from "../http/function-url.ts";
 import { createRouter } from "../http/router.ts";
+import { accessLog } from "../middleware/access-log.ts";
 import { auth } from "../middleware/auth.ts";
 import { errorMapper, type ErrorDialect } from "../middleware/error-mapper.ts";
 import { ipAllowlist } from "../middleware/ip-allowlist.ts";
@@ -18,10 +19,11 @@ import type { GatewayContext, GatewayMiddleware, GatewayRoute, RouteHandler } fr
  * envelope. The body is parsed only for an authenticated caller.
  *
  * @example
- * export const handler = createGatewayFunction({ dialect: "openai", routes: [{ method: "GET", path: "/v1/models", handle: listModels }] });
+ * export const handler = createGatewayFunction({ name: "chat", dialect: "openai", routes: [{ method: "GET", path: "/v1/models", handle: listModels }] });
  */
-export function createGatewayFunction(options: { routes: readonly GatewayRoute[]; dialect: ErrorDialect; authenticate?: GatewayMiddleware }) {
+export function createGatewayFunction(options: { name: string; routes: readonly GatewayRoute[]; dialect: ErrorDialect; authenticate?: GatewayMiddleware }) {
   return middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>({ executionMode: executionModeStreamifyResponse })
+    .use(accessLog(options.name))
     .use(errorMapper(options.dialect))
     .use(requestId())
     .use(payloadLimit())

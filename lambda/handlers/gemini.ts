@@ -50,4 +50,4 @@ const routes: GatewayRoute[] = [
 ];
 
 /** The native Gemini function URL, for Google's own SDKs. */
-export const handler = createGatewayFunction({ dialect: "google", routes });
+export const handler = createGatewayFunction({ name: "gemini", dialect: "google", routes });

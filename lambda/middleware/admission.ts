@@ -7,6 +7,7 @@ import { secondsUntil, type SpendWindow } from "../domain/windows.ts";
 import type { KeyRecord } from "../store/keys.ts";
 import { admit, admitRate, requestsThisMinute, settle, type AdmissionOutcome } from "../store/ledger.ts";
 import { getTask, type TaskRecord, type TaskStatus, type TaskUsage } from "../store/tasks.ts";
+import type { RequestRecord } from "./request-record.ts";
 import type { GatewayContext } from "./types.ts";
 
 /**
@@ -46,6 +47,8 @@ export interface Admitted {
   readonly outputCap: number;
   /** Read right after admission, awaited only when the response head is written. */
   readonly rateLimitHeaders: Promise<Record<string, string>>;
+  /** The request's record, which settlement completes. */
+  readonly record?: RequestRecord;
 }
 
 const SIZING_ATTEMPTS = 3;
@@ -76,7 +79,14 @@ export async function admitRequest(input: AdmissionInput): Promise<Admitted> {
       now,
     });
     if (outcome.admitted) {
+      const record = input.context.record;
+      if (record) {
+        record.model = model.id;
+        record.stream = input.stream;
+        record.held = hold.credits;
+      }
       return {
+        record,
         task: { taskId: input.context.requestId, accountId: key.accountId, keyId: key.keyId, model: model.id, hold: hold.credits, windows: outcome.windows.map((w) => w.sk) },
         hold,
         outputCap,
@@ -217,10 +227,11 @@ export async function settleRequest(input: SettleInput): Promise<{ charge: numbe
   for (let attempt = 1; ; attempt++) {
     try {
       const outcome = await settle(settlement);
-      if (outcome.settled) return { charge: outcome.charge, usage };
       // An earlier attempt that timed out may have been written after all: the task says what was charged.
-      const recorded = await getTask(settlement.task.taskId);
-      return { charge: recorded?.charge ?? 0, usage };
+      const charge = outcome.settled ? outcome.charge : ((await getTask(settlement.task.taskId))?.charge ?? 0);
+      const record = input.admitted.record;
+      if (record) record.settled = { status: input.status, charged: charge, refunded: input.admitted.task.hold - charge, tokens: usage };
+      return { charge, usage };
     } catch (error) {
       if (!(error instanceof StorageUnavailableError) || attempt >= SETTLE_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_BACKOFF_MS * 2 ** (attempt - 1)));

@@ -30,6 +30,10 @@ export function auth(options: AuthOptions): GatewayMiddleware {
       const { record, accountActive } = await lookup(hashKey(key), true);
       if (!record || record.status !== "active" || record.kind === "management" || !accountActive) throw new InvalidApiKeyError();
       request.context.key = record;
+      if (request.context.record) {
+        request.context.record.keyId = record.keyId;
+        request.context.record.accountId = record.accountId;
+      }
     },
   };
 }
@@ -49,6 +53,7 @@ export function managementAuth(): GatewayMiddleware {
         throw new InvalidApiKeyError("Missing or invalid management key. Send `Authorization: Bearer mk-…` with an active management key.");
       }
       request.context.managementKey = record;
+      if (request.context.record) request.context.record.keyId = record.keyId;
     },
   };
 }

@@ -21,6 +21,7 @@ export function errorMapper(dialect: ErrorDialect): GatewayMiddleware {
       const known = error instanceof GatewayError ? error : new InternalError(requestId);
       if (known !== error) logger.error("unhandled error", { requestId, ...errorFacts(error) });
       else if (known instanceof StorageUnavailableError) logger.error("storage unavailable", { requestId, ...errorFacts(known.cause ?? known) });
+      if (request.context.record) request.context.record.errorCode = known.code;
       const body = dialect === "google" ? known.toGoogleJSON() : known.toJSON();
       request.response = json(known.statusCode, body, { ...known.headers, "x-request-id": requestId });
     },

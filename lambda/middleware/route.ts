@@ -23,6 +23,7 @@ export function route(router: Router<RouteHandler, GatewayRoute>): GatewayMiddle
       }
       request.context.route = match.route;
       request.context.params = match.params;
+      if (request.context.record) request.context.record.route = match.route.path;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { FunctionUrlEvent, FunctionUrlResult } from "../http/function-url.t
 import type { RouteDoc } from "../http/openapi.ts";
 import type { Route } from "../http/router.ts";
 import type { KeyRecord } from "../store/keys.ts";
+import type { RequestRecord } from "./request-record.ts";
 
 /** What a route's handler receives: the event, and everything the middlewares learned about it. */
 export interface RouteRequest {
@@ -28,6 +29,8 @@ export interface GatewayContext extends Context {
   key?: KeyRecord;
   /** The operator's management key, on the admin API. */
   managementKey?: KeyRecord;
+  /** What the request did, for its access line and metrics. */
+  record?: RequestRecord;
 }
 
 export type GatewayMiddleware = MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;

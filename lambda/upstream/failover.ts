@@ -9,6 +9,8 @@ import type { GenerateContentResponse } from "../domain/gemini/types.ts";
 import type { UpstreamKind } from "../domain/catalog.ts";
 import { accountKind } from "./accounts.ts";
 import type { AccountSource, UpstreamAccount } from "./accounts.ts";
+import { logger } from "../telemetry/logger.ts";
+import { countUpstreamCall, countUpstreamFailure } from "../telemetry/metrics.ts";
 import { classify } from "./classify.ts";
 import { UpstreamNetworkError, UpstreamStreamError } from "./errors.ts";
 import * as client from "./gemini-client.ts";
@@ -124,6 +126,7 @@ async function withFailover<T>(
     try {
       const value = await attempt({ account, model: call.model, body: call.body, signal: call.signal, timeouts });
       pool.recordSuccess(account);
+      countUpstreamCall(account.name, attempts, false);
       return { account, value, attempts };
     } catch (error) {
       if (call.signal?.aborted === true) throw call.signal.reason;
@@ -131,12 +134,15 @@ async function withFailover<T>(
       if (verdict.action === "rethrow") throw error;
       if (verdict.action === "reject") throw verdict.error;
       pool.recordFailure(account, verdict.failure, now());
+      countUpstreamFailure(account.name);
+      logger.warn("upstream attempt failed", { upstreamAccount: account.name, upstreamKind: accountKind(account), failure: verdict.label, attempt: attempts });
       lastFailure = verdict.label;
     }
   }
+  countUpstreamCall(undefined, attempts, true);
   // How many accounts the operator has is theirs to know, not the customer's.
   const wait = retryHint(accounts, pool, now());
-  throw new UpstreamError(`Google could not be reached through any upstream account (last failure: ${lastFailure}); nothing was charged. Retry in ${wait} s.`, wait);
+  throw new UpstreamError(`Google could not be reached through any upstream account (last failure: ${lastFailure}); nothing was charged. Retry in ${wait} s.`, wait, attempts);
 }
 
 async function loadAccounts(source: AccountSource): Promise<readonly UpstreamAccount[]> {

@@ -21,10 +21,11 @@ function invokeBundle(dir: string, path: string): Promise<{ prelude: { statusCod
     const event = { version: "2.0", rawPath: ${JSON.stringify(path)}, rawQueryString: "", headers: {}, isBase64Encoded: false,
       requestContext: { http: { method: "GET", path: ${JSON.stringify(path)}, sourceIp: "203.0.113.1" }, requestId: "r" } };
     await handler(event, stream, { getRemainingTimeInMillis: () => 60000 });
-    process.stdout.write(JSON.stringify({ prelude: stream.prelude, body: stream.body }));`;
+    process.stdout.write("\\n@@result@@" + JSON.stringify({ prelude: stream.prelude, body: stream.body }));`;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT }, (error, stdout, stderr) =>
-      error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout) as { prelude: { statusCode: number }; body: string }),
+      // The function's own log lines come first; the result is what follows the marker.
+      error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout.slice(stdout.lastIndexOf("@@result@@") + "@@result@@".length)) as { prelude: { statusCode: number }; body: string }),
     );
   });
 }

@@ -14,6 +14,7 @@ function createGates(count: number) {
 
 let gates = createGates(0);
 const streamer = createGatewayFunction({
+  name: "test",
   dialect: "openai",
   routes: [
     {

@@ -4,7 +4,6 @@
  * domain/gemini/aggregate.ts); a client that did not ask to stream gets the whole answer at once.
  * Nothing is charged for a request that fails before Google produced output.
  */
-import { Readable } from "node:stream";
 import { planChatRequest } from "../../domain/openai/request.ts";
 import { toChatCompletion } from "../../domain/openai/response.ts";
 import { ChatStreamTranslator } from "../../domain/openai/stream.ts";
@@ -14,7 +13,7 @@ import { admitRequest, resolveModel } from "../../middleware/admission.ts";
 import type { RouteHandler } from "../../middleware/types.ts";
 import { openStream } from "../../upstream/failover.ts";
 import { withOutputCap } from "./gemini-body.ts";
-import { collectAnswer, meteredStream, refundingOnFailure, responseHeaders, settlerFor, type StreamView } from "./metering.ts";
+import { collectAnswer, refundingOnFailure, responseHeaders, settlerFor, streamBody, type StreamView } from "./metering.ts";
 
 export const createChatCompletion: RouteHandler = async ({ context, body }) => {
   const key = context.key;
@@ -43,7 +42,7 @@ export const createChatCompletion: RouteHandler = async ({ context, body }) => {
   return {
     statusCode: 200,
     headers: { ...SSE_HEADERS, ...(await responseHeaders(admitted, context.requestId)) },
-    body: Readable.from(meteredStream(opened, settle, chatView(new ChatStreamTranslator(ctx, plan)))),
+    body: streamBody(opened, settle, chatView(new ChatStreamTranslator(ctx, plan))),
   };
 };
 

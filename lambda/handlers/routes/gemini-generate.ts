@@ -6,7 +6,6 @@
  * answers with the chunks joined into one response (domain/gemini/aggregate.ts). Nothing is charged for a request that fails before
  * Google produced output.
  */
-import { Readable } from "node:stream";
 import { planGenerateContent } from "../../domain/gemini/native-request.ts";
 import { NativeStreamFramer, type NativeFraming } from "../../domain/gemini/stream-framing.ts";
 import { json, type FunctionUrlResult } from "../../http/function-url.ts";
@@ -15,7 +14,7 @@ import { admitRequest, resolveModel } from "../../middleware/admission.ts";
 import type { RouteHandler, RouteRequest } from "../../middleware/types.ts";
 import { openStream } from "../../upstream/failover.ts";
 import { withOutputCap } from "./gemini-body.ts";
-import { collectAnswer, meteredStream, refundingOnFailure, responseHeaders, settlerFor } from "./metering.ts";
+import { collectAnswer, refundingOnFailure, responseHeaders, settlerFor, streamBody } from "./metering.ts";
 
 /** Where an unknown-model 404 sends the client. */
 export const GOOGLE_MODEL_LIST = "/v1beta/models";
@@ -60,6 +59,6 @@ async function generateNative({ context, params, body, event }: RouteRequest, st
   return {
     statusCode: 200,
     headers: { ...(framing === "sse" ? SSE_HEADERS : JSON_ARRAY_HEADERS), ...(await responseHeaders(admitted, context.requestId)) },
-    body: Readable.from(meteredStream(opened, settle, new NativeStreamFramer(framing, context.requestId))),
+    body: streamBody(opened, settle, new NativeStreamFramer(framing, context.requestId)),
   };
 }

@@ -9,18 +9,24 @@
  * destroy it mid-body. A settlement that cannot be recorded leaves the task held for the sweeper,
  * which refunds it in full, and the client is told exactly that.
  */
+import { Readable } from "node:stream";
 import type { ModelSpec } from "../../domain/catalog.ts";
 import { GatewayError, InternalError, StorageUnavailableError, UpstreamError } from "../../domain/errors.ts";
 import { aggregateChunks } from "../../domain/gemini/aggregate.ts";
 import type { GenerateContentResponse, UsageMetadata } from "../../domain/gemini/types.ts";
 import { settleRequest, type Admitted, type SettleInput } from "../../middleware/admission.ts";
+import type { RequestRecord } from "../../middleware/request-record.ts";
 import { errorFacts, logger } from "../../telemetry/logger.ts";
+import { countSettlementFailure } from "../../telemetry/metrics.ts";
 import { UpstreamHttpError, UpstreamNetworkError, UpstreamStreamError } from "../../upstream/errors.ts";
 import type { GenerateContentChunk, OpenedStream } from "../../upstream/failover.ts";
 import { searchQueriesOf } from "./gemini-body.ts";
 
-/** Settles the one admitted request, whose task id it carries for the log; only the outcome is left to say. */
-export type Settle = ((input: Omit<SettleInput, "admitted" | "model">) => ReturnType<typeof settleRequest>) & { readonly taskId: string };
+/** Settles the one admitted request, whose task id and record it carries; only the outcome is left to say. */
+export type Settle = ((input: Omit<SettleInput, "admitted" | "model">) => ReturnType<typeof settleRequest>) & {
+  readonly taskId: string;
+  readonly record?: RequestRecord;
+};
 
 /** The sweeper refunds a hold this long after its request began, at the latest. */
 const SWEEP_PROMISE = "its hold is released in full within 20 minutes";
@@ -40,7 +46,7 @@ export const STREAM_MESSAGES = {
  * await settle({ usage: reply.usageMetadata, status: "settled", upstreamAccount: account });
  */
 export function settlerFor(admitted: Admitted, model: ModelSpec): Settle {
-  return Object.assign((input: Parameters<Settle>[0]) => settleRequest({ admitted, model, ...input }), { taskId: admitted.task.taskId });
+  return Object.assign((input: Parameters<Settle>[0]) => settleRequest({ admitted, model, ...input }), { taskId: admitted.task.taskId, record: admitted.record });
 }
 
 /**
@@ -49,12 +55,15 @@ export function settlerFor(admitted: Admitted, model: ModelSpec): Settle {
  *
  * @example const opened = await refundingOnFailure(settle, () => openStream(call));
  */
-export async function refundingOnFailure<T>(settle: Settle, call: () => Promise<T>): Promise<T> {
+export async function refundingOnFailure<T extends OpenedStream>(settle: Settle, call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    const opened = await call();
+    if (settle.record) settle.record.upstream = { account: opened.account, kind: opened.accountKind, attempts: opened.attempts };
+    return opened;
   } catch (error) {
+    if (settle.record && error instanceof UpstreamError && error.attempts !== undefined) settle.record.upstream = { attempts: error.attempts };
     await settle({ usage: undefined, status: "refunded", errorCode: error instanceof GatewayError ? error.code : "upstream_error" }).catch((failure: unknown) =>
-      logUnrecorded(settle.taskId, failure),
+      logUnrecorded(settle.taskId, failure, settle.record),
     );
     throw error;
   }
@@ -72,7 +81,7 @@ export async function collectAnswer(opened: OpenedStream, settle: Settle): Promi
     for await (const chunk of opened.rest) chunks.push(chunk);
   } catch {
     await settle({ usage: undefined, status: "refunded", errorCode: "upstream_error", upstreamAccount: opened.account, upstreamKind: opened.accountKind }).catch((failure: unknown) =>
-      logUnrecorded(settle.taskId, failure),
+      logUnrecorded(settle.taskId, failure, settle.record),
     );
     throw new UpstreamError("The upstream model failed before finishing its answer; nothing was charged. Retry, or stream to keep partial output.");
   }
@@ -82,7 +91,7 @@ export async function collectAnswer(opened: OpenedStream, settle: Settle): Promi
     const { charge } = await settle({ usage: response.usageMetadata, searchQueries: [...searchQueries], status: "settled", upstreamAccount: opened.account, upstreamKind: opened.accountKind });
     return { response, charge };
   } catch (error) {
-    logUnrecorded(settle.taskId, error);
+    logUnrecorded(settle.taskId, error, settle.record);
     throw new StorageUnavailableError(`The answer could not be billed because the gateway's storage is not answering; nothing was charged (${SWEEP_PROMISE}). Retry the request.`);
   }
 }
@@ -124,7 +133,7 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
     }).then(
       ({ charge }) => charge,
       (error: unknown) => {
-        logUnrecorded(taskId, error);
+        logUnrecorded(taskId, error, settle.record);
         return undefined;
       },
     );
@@ -138,11 +147,16 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
     for (const query of searchQueriesOf(chunk)) searchQueries.add(query);
     return view.push(chunk);
   };
+  const sent = (out: Iterable<Out>) => {
+    const pieces = [...out];
+    if (pieces.length > 0) settle.record?.markFirstByte();
+    return pieces;
+  };
   let outcome: Out[];
   try {
     // Not `for await`: leaving that loop early (the client went away) would close Google's stream,
     // and the `finally` below must still be able to read it to the end.
-    for (let next = await upstream.next(); !next.done; next = await upstream.next()) yield* see(next.value);
+    for (let next = await upstream.next(); !next.done; next = await upstream.next()) yield* sent(see(next.value));
     const charge = await settleOnce();
     outcome = charge === undefined ? [...view.finish(undefined), ...view.fail(new StorageUnavailableError(STREAM_MESSAGES.completeUnrecorded))] : [...view.finish(charge)];
   } catch (error) {
@@ -164,6 +178,32 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
   yield* view.end();
 }
 
+/**
+ * A metered stream as a response body. The request's record waits for the stream's very end —
+ * settled, or drained after the client left — so its access line has the bill.
+ *
+ * @example return { statusCode: 200, headers, body: streamBody(opened, settle, view) };
+ */
+export function streamBody<Out>(opened: OpenedStream, settle: Settle, view: StreamView<Out>): Readable {
+  let started = false;
+  let finish = () => undefined as void;
+  settle.record?.continuesUntil(new Promise<void>((resolve) => (finish = resolve)));
+  const source = (async function* () {
+    started = true;
+    try {
+      yield* meteredStream(opened, settle, view);
+    } finally {
+      finish();
+    }
+  })();
+  const body = Readable.from(source);
+  // A body destroyed before its first read never ran: nothing is left to wait for (the sweeper refunds its hold).
+  body.once("close", () => {
+    if (!started) finish();
+  });
+  return body;
+}
+
 function streamFailure(error: unknown, charge: number | undefined, producedOutput: boolean, taskId: string): GatewayError {
   if (!isUpstreamFailure(error)) return new InternalError(taskId);
   if (charge === undefined) return new UpstreamError(STREAM_MESSAGES.failedUnrecorded);
@@ -175,7 +215,9 @@ function isUpstreamFailure(error: unknown): boolean {
   return error instanceof UpstreamNetworkError || error instanceof UpstreamStreamError || error instanceof UpstreamHttpError;
 }
 
-function logUnrecorded(taskId: string, error: unknown): void {
+function logUnrecorded(taskId: string, error: unknown, record?: RequestRecord): void {
+  if (record) record.unrecorded = true;
+  countSettlementFailure();
   logger.error("settlement failed; the task stays held and the sweeper will refund it", { taskId, ...errorFacts(error) });
 }
 

@@ -11,6 +11,7 @@ import { invoke } from "../../support/invoke.ts";
 const doc = { tag: "test", summary: "a probe", ok: { status: 200, schema: "Error", description: "whatever it answers" } };
 
 const probe = createGatewayFunction({
+  name: "probe",
   dialect: "openai",
   routes: [
     { method: "POST", path: "/echo", handle: ({ body }) => json(200, { received: body }), public: true, doc },
