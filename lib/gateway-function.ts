@@ -3,7 +3,7 @@ import { Duration } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
-import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 
 /** Repository root: handler entries and the lock file are resolved against it. */
@@ -23,24 +23,28 @@ export interface GatewayFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default Duration.minutes(15), the Lambda maximum, so long streams are never cut short */
   readonly timeout?: Duration;
-  /** @default 1024 */
-  readonly memorySize?: number;
+  readonly memorySize: number;
+  /** Concurrent executions kept for the function, and its ceiling; none when undefined. */
+  readonly reservedConcurrency?: number;
+  readonly logRetention: RetentionDays;
   /** Shown in the Lambda console. */
   readonly description?: string;
 }
 
 /**
  * A Node.js 24 arm64 Lambda with the gateway's defaults: bundled locally by esbuild as minified
- * ESM with source maps, AWS SDK v3 left to the runtime, a one-month log group, and an alarm on
- * any `Errors` (the handlers map failures to HTTP envelopes, so an `Errors` datapoint means a
- * crash or a timeout).
+ * ESM with source maps and the AWS SDK inside (pinned to our lock file, and faster to start than
+ * the runtime's copy: see the README's bundle table), a log group of its own, and an alarm on any
+ * `Errors` (the handlers map failures to HTTP envelopes, so an `Errors` datapoint means a crash or
+ * a timeout).
  *
  * @example
  * const chat = new GatewayFunction(this, "ChatFunction", {
  *   entry: "lambda/handlers/chat.ts",
+ *   memorySize: 512,
+ *   logRetention: RetentionDays.ONE_MONTH,
  *   environment: { KEYS_TABLE: keys.tableName },
  * });
- * keys.grantReadData(chat);
  */
 export class GatewayFunction extends NodejsFunction {
   /** Fires when the function crashes or times out in a five-minute window. */
@@ -54,9 +58,10 @@ export class GatewayFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       timeout: props.timeout ?? Duration.minutes(15),
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize,
+      ...(props.reservedConcurrency !== undefined && { reservedConcurrentExecutions: props.reservedConcurrency }),
       // Created by us (not by Lambda on first invoke) so retention is set and the group is in the stack.
-      logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
+      logGroup: new LogGroup(scope, `${id}Logs`, { retention: props.logRetention }),
       environment: { NODE_OPTIONS: "--enable-source-maps", ...props.environment },
       depsLockFilePath: path.join(REPO_ROOT, "package-lock.json"),
       projectRoot: REPO_ROOT,
@@ -67,6 +72,8 @@ export class GatewayFunction extends NodejsFunction {
         sourceMap: true,
         mainFields: ["module", "main"],
         banner: REQUIRE_SHIM,
+        bundleAwsSDK: true,
+        externalModules: [],
       },
     });
 

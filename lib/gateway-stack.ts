@@ -1,10 +1,12 @@
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Validations } from "aws-cdk-lib";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import type { CfnElement, StackProps } from "aws-cdk-lib";
+import type { StackProps } from "aws-cdk-lib";
 import { AttributeType, Billing, ProjectionType, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import type { Attribute } from "aws-cdk-lib/aws-dynamodb";
-import { FunctionUrlAuthType, InvokeMode } from "aws-cdk-lib/aws-lambda";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { FunctionUrlAuthType, HttpMethod, InvokeMode } from "aws-cdk-lib/aws-lambda";
+import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import {
@@ -17,7 +19,10 @@ import {
   tableNameOutput,
 } from "../lambda/store/schema.ts";
 import type { KeyAttribute, TableSchema } from "../lambda/store/schema.ts";
+import { ACCESS, type TableAccess } from "./access.ts";
+import { readConfig, type ApiFunctionName, type FunctionName, type GatewayConfig } from "./config.ts";
 import { GatewayFunction } from "./gateway-function.ts";
+import { Observability } from "./observability.ts";
 
 /** The gateway's tables by their schema id (`keys`, `credits`, `tasks`). */
 export type GatewayTables = Readonly<Record<TableSchema["id"], TableV2>>;
@@ -49,8 +54,13 @@ export class GatewayStack extends Stack {
   /** Refunds holds left by requests whose function died, every five minutes. */
   readonly sweeperFunction: GatewayFunction;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  /** Every alarm, the topic they notify, and the dashboard. */
+  readonly observability: Observability;
+  readonly config: GatewayConfig;
+
+  constructor(scope: Construct, id: string, props?: StackProps & { config?: GatewayConfig }) {
     super(scope, id, props);
+    this.config = props?.config ?? readConfig(this.node);
 
     this.tables = {
       keys: gatewayTable(this, KEYS_TABLE),
@@ -72,10 +82,18 @@ export class GatewayStack extends Stack {
         "a Lambda rotator cannot mint Google keys.",
     });
 
-    this.chatFunction = this.apiFunction("ChatFunction", "lambda/handlers/chat.ts", "ChatUrl");
-    this.geminiFunction = this.apiFunction("GeminiFunction", "lambda/handlers/gemini.ts", "GeminiUrl");
-    this.adminFunction = this.admin();
+    this.chatFunction = this.apiFunction("chat", "lambda/handlers/chat.ts", "ChatUrl", { upstream: true });
+    this.geminiFunction = this.apiFunction("gemini", "lambda/handlers/gemini.ts", "GeminiUrl", { upstream: true });
+    this.adminFunction = this.apiFunction("admin", "lambda/handlers/admin.ts", "AdminUrl", { upstream: false });
     this.sweeperFunction = this.sweeper();
+
+    this.observability = new Observability(this, "Observability", {
+      apiFunctions: { chat: this.chatFunction, gemini: this.geminiFunction, admin: this.adminFunction },
+      sweeper: this.sweeperFunction,
+      tables: this.tables,
+      alarmEmail: this.config.alarmEmail,
+      firstByteP99AlarmMs: this.config.firstByteP99AlarmMs,
+    });
 
     for (const table of TABLES) {
       new CfnOutput(this, tableNameOutput(table), {
@@ -89,43 +107,46 @@ export class GatewayStack extends Stack {
     });
   }
 
-  /** Each table's `envVar` mapped to its deployed name, for any function that uses the store. */
+  /** Each table's `envVar` mapped to its deployed name, and how long history is kept. */
   tableEnvironment(): Record<string, string> {
-    return Object.fromEntries(TABLES.map((table) => [table.envVar, this.tables[table.id].tableName]));
+    return { ...Object.fromEntries(TABLES.map((table) => [table.envVar, this.tables[table.id].tableName])), RETENTION_DAYS: String(this.config.retentionDays) };
   }
 
-  /** A public, streaming API function with least-privilege access to tables and secret. */
-  private apiFunction(id: string, entry: string, urlOutputId: string): GatewayFunction {
+  /**
+   * A public, streaming API function with exactly the access its code needs (`access.ts`); only the
+   * functions that call Google may read the upstream secret.
+   */
+  private apiFunction(name: ApiFunctionName, entry: string, urlOutputId: string, options: { upstream: boolean }): GatewayFunction {
+    const id = `${pascalCase(name)}Function`;
     const fn = new GatewayFunction(this, id, {
       entry,
-      environment: { ...this.tableEnvironment(), [UPSTREAM_SECRET_ENV]: this.upstreamSecret.secretArn },
+      memorySize: this.config.memorySize[name],
+      reservedConcurrency: this.config.reservedConcurrency[name],
+      logRetention: this.config.logRetentionDays as RetentionDays,
+      environment: { ...this.tableEnvironment(), ...(options.upstream && { [UPSTREAM_SECRET_ENV]: this.upstreamSecret.secretArn }) },
+      description: name === "admin" ? "The operator's admin API for management keys" : undefined,
     });
-    this.tables.keys.grantReadData(fn);
-    this.tables.credits.grantReadWriteData(fn);
-    this.tables.tasks.grantReadWriteData(fn);
-    this.upstreamSecret.grantRead(fn);
+    this.grantTables(fn, name);
+    if (options.upstream) fn.addToRolePolicy(new PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [this.upstreamSecret.secretArn] }));
 
     // addFunctionUrl also adds both resource-policy statements a public URL needs since Oct 2025
-    // (lambda:InvokeFunctionUrl and lambda:InvokeFunction via the URL).
-    const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.RESPONSE_STREAM });
-    new CfnOutput(this, urlOutputId, { description: `${id} URL (response streaming)`, value: url.url });
-
-    this.acknowledgeFunctionFindings(fn);
-    return fn;
-  }
-
-  /** The admin API: accounts, credits, keys and reports; it never calls Google, so it cannot read the upstream secret. */
-  private admin(): GatewayFunction {
-    const fn = new GatewayFunction(this, "AdminFunction", {
-      entry: "lambda/handlers/admin.ts",
-      environment: this.tableEnvironment(),
-      description: "The operator's admin API for management keys",
+    // (lambda:InvokeFunctionUrl and lambda:InvokeFunction via the URL). The URL itself answers
+    // browsers' preflights when CORS is configured; the function never sees them.
+    const origins = this.config.corsAllowedOrigins;
+    const url = fn.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+      ...(origins.length > 0 && {
+        cors: {
+          allowedOrigins: [...origins],
+          allowedMethods: [HttpMethod.ALL],
+          allowedHeaders: ["*"],
+          exposedHeaders: [...CORS_EXPOSED_HEADERS],
+          maxAge: Duration.hours(1),
+        },
+      }),
     });
-    this.tables.keys.grantReadWriteData(fn);
-    this.tables.credits.grantReadWriteData(fn);
-    this.tables.tasks.grantReadData(fn);
-    const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.RESPONSE_STREAM });
-    new CfnOutput(this, "AdminUrl", { description: "AdminFunction URL (management keys only)", value: url.url });
+    new CfnOutput(this, urlOutputId, { description: `${id} URL (response streaming)`, value: url.url });
     this.acknowledgeFunctionFindings(fn);
     return fn;
   }
@@ -136,11 +157,13 @@ export class GatewayStack extends Stack {
       entry: "lambda/handlers/sweeper.ts",
       environment: this.tableEnvironment(),
       timeout: Duration.minutes(5),
-      memorySize: 256,
+      memorySize: this.config.memorySize.sweeper,
+      // One sweep at a time: two would only race each other to the same holds.
+      reservedConcurrency: 1,
+      logRetention: this.config.logRetentionDays as RetentionDays,
       description: "Refunds credit holds of requests whose function died",
     });
-    this.tables.credits.grantReadWriteData(fn);
-    this.tables.tasks.grantReadWriteData(fn);
+    this.grantTables(fn, "sweeper");
     new Rule(this, "SweeperSchedule", {
       description: "Refund abandoned credit holds",
       schedule: Schedule.rate(Duration.minutes(5)),
@@ -150,24 +173,30 @@ export class GatewayStack extends Stack {
     return fn;
   }
 
-  /** Acknowledges, on the function's role only, the cdk-nag findings its grants cause by design. */
+  /** One statement per table: its actions on the table and on each index the function queries. */
+  private grantTables(fn: GatewayFunction, name: FunctionName): void {
+    for (const [tableId, access] of Object.entries(ACCESS[name]) as Array<[TableSchema["id"], TableAccess]>) {
+      const table = this.tables[tableId];
+      if (access.table !== undefined) fn.addToRolePolicy(new PolicyStatement({ actions: access.table.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
+      for (const [index, actions] of Object.entries(access.indexes ?? {})) {
+        fn.addToRolePolicy(new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [`${table.tableArn}/index/${index}`] }));
+      }
+    }
+  }
+
+  /** Acknowledges, on the function's role only, the cdk-nag finding its execution role causes by design. */
   private acknowledgeFunctionFindings(fn: GatewayFunction): void {
-    const role = Validations.of(fn.role ?? fn);
-    role.acknowledge({
+    Validations.of(fn.role ?? fn).acknowledge({
       id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
       reason:
         "The AWS managed basic execution role only lets the function write its own CloudWatch logs; " +
         "a hand-written copy would be the same policy to maintain.",
     });
-    for (const table of TABLES.filter((t) => t.globalIndexes.length > 0)) {
-      const logicalId = this.resolve((this.tables[table.id].node.defaultChild as CfnElement).logicalId);
-      role.acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-        reason: `Queries the ${table.id} table's own global secondary indexes; the wildcard is limited to that table's indexes.`,
-      });
-    }
   }
 }
+
+/** Headers a browser's script may read from an answer. */
+export const CORS_EXPOSED_HEADERS = ["x-request-id", "retry-after", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", "idempotent-replayed"] as const;
 
 /** A TableV2 built from its schema: on-demand, PITR, TTL, deletion protection, retained. */
 function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {

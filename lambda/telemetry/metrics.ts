@@ -1,32 +1,15 @@
 /**
  * CloudWatch metrics in the embedded metric format (Powertools for AWS Lambda), namespace
  * `GeminiGateway`: each call below writes one EMF line to stdout, which CloudWatch Logs turns into
- * metrics — no API call on the request path. The stack's alarms and dashboard read exactly these
- * names and dimensions (`lib/observability.ts`), so they are defined once, here.
+ * metrics — no API call on the request path. The stack's alarms and dashboard read the same names
+ * and dimensions (`metric-names.ts`, `lib/observability.ts`).
  *
  * Local runs and tests set `POWERTOOLS_METRICS_DISABLED`; nothing is written then.
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { METRIC, METRICS_NAMESPACE, SERVICE } from "./metric-names.ts";
 
-export const METRICS_NAMESPACE = "GeminiGateway";
-export const SERVICE = "gemini-gateway";
-
-export const METRIC = {
-  requests: "Requests",
-  clientErrors: "ClientErrors",
-  serverErrors: "ServerErrors",
-  errors: "Errors",
-  firstByteLatency: "FirstByteLatency",
-  totalLatency: "TotalLatency",
-  creditsCharged: "CreditsCharged",
-  creditsRefunded: "CreditsRefunded",
-  upstreamCalls: "UpstreamCalls",
-  upstreamFailures: "UpstreamFailures",
-  failovers: "Failovers",
-  upstreamExhausted: "UpstreamExhausted",
-  settlementFailures: "SettlementFailures",
-  holdsSwept: "HoldsSwept",
-} as const;
+export { METRIC, METRICS_NAMESPACE, SERVICE } from "./metric-names.ts";
 
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
 

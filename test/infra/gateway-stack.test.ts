@@ -6,6 +6,8 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { TABLES, TTL_ATTRIBUTE, UPSTREAM_SECRET_ENV } from "../../lambda/store/schema.ts";
 import type { KeyAttribute } from "../../lambda/store/schema.ts";
+import { ACCESS } from "../../lib/access.ts";
+import { DEFAULT_CONFIG } from "../../lib/config.ts";
 import type { GatewayFunction } from "../../lib/gateway-function.ts";
 import { GatewayStack } from "../../lib/gateway-stack.ts";
 
@@ -19,7 +21,7 @@ function newStack(): { app: App; stack: GatewayStack } {
 
 const { stack } = newStack();
 const template = Template.fromStack(stack);
-const functions: ReadonlyArray<[string, GatewayFunction]> = [
+const functions: ReadonlyArray<["chat" | "gemini", GatewayFunction]> = [
   ["chat", stack.chatFunction],
   ["gemini", stack.geminiFunction],
 ];
@@ -56,6 +58,26 @@ function policyStatements(): Array<{ roles: string[]; statement: Statement }> {
   );
 }
 
+/** `table action` or `table/index action` for every DynamoDB action a role's statements allow. */
+function dynamoPermissions(role: string): string[] {
+  const tableIds = new Map(TABLES.map((table) => [logicalId(stack.tables[table.id]), table.id]));
+  return policyStatements()
+    .filter(({ roles, statement }) => roles.includes(role) && statement.Effect === "Allow")
+    .flatMap(({ statement }) => {
+      const resources = ([] as unknown[]).concat(statement.Resource);
+      return actionsOf(statement)
+        .filter((action) => action.startsWith("dynamodb:"))
+        .flatMap((action) => resources.map((resource) => `${resourceName(resource, tableIds)} ${action}`));
+    });
+}
+
+function resourceName(resource: unknown, tableIds: Map<string, string>): string {
+  const text = JSON.stringify(resource);
+  const table = [...tableIds].find(([id]) => text.includes(`"${id}"`))?.[1] ?? text;
+  const index = /\/index\/([A-Za-z]+)/.exec(text)?.[1];
+  return index === undefined ? table : `${table}/${index}`;
+}
+
 function actionsOf(statement: Statement): string[] {
   return ([] as string[]).concat(statement.Action);
 }
@@ -68,14 +90,14 @@ test("the synthesized template matches the snapshot (asset hashes masked)", () =
   expect(template.toJSON()).toMatchSnapshot();
 });
 
-describe.each(functions)("the %s function", (_name, fn) => {
+describe.each(functions)("the %s function", (name, fn) => {
   test("runs Node.js 24 on arm64 with the 15-minute maximum timeout", () => {
     template.hasResource("AWS::Lambda::Function", {
       Properties: Match.objectLike({
         Runtime: "nodejs24.x",
         Architectures: ["arm64"],
         Timeout: 900,
-        MemorySize: 1024,
+        MemorySize: DEFAULT_CONFIG.memorySize[name],
         Handler: "index.handler",
         Role: arnOf(fn.role!),
       }),
@@ -132,14 +154,16 @@ describe.each(functions)("the %s function", (_name, fn) => {
     expect(onKeys.length).toBeGreaterThan(0);
     expect(writes).toEqual([]);
   });
+});
 
-  test("can read and write the credits and tasks tables", () => {
-    for (const table of [stack.tables.credits, stack.tables.tasks]) {
-      const actions = policyStatements()
-        .filter(({ roles, statement }) => roles.includes(logicalId(fn.role!)) && mentions(statement, table))
-        .flatMap(({ statement }) => actionsOf(statement));
-      expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"]));
-    }
+describe.each(["chat", "gemini", "admin", "sweeper"] as const)("the %s function's role", (name) => {
+  test("grants exactly the DynamoDB actions lib/access.ts lists, each on its table or index", () => {
+    const fn = { chat: stack.chatFunction, gemini: stack.geminiFunction, admin: stack.adminFunction, sweeper: stack.sweeperFunction }[name];
+    const expected = Object.entries(ACCESS[name]).flatMap(([table, access]) => [
+      ...(access?.table ?? []).map((action) => `${table} dynamodb:${action}`),
+      ...Object.entries(access?.indexes ?? {}).flatMap(([index, actions]) => actions.map((action) => `${table}/${index} dynamodb:${action}`)),
+    ]);
+    expect(dynamoPermissions(logicalId(fn.role!)).sort()).toEqual(expected.sort());
   });
 });
 
@@ -240,7 +264,7 @@ describe("the admin function", () => {
     expect(statements.length).toBeGreaterThan(0);
     for (const { statement } of statements) expect(mentions(statement, stack.upstreamSecret)).toBe(false);
     const taskActions = statements.filter(({ statement }) => mentions(statement, stack.tables.tasks)).flatMap(({ statement }) => actionsOf(statement));
-    expect(taskActions).toEqual(expect.arrayContaining(["dynamodb:Query", "dynamodb:GetItem"]));
+    expect(taskActions).toEqual(["dynamodb:Query"]);
     expect(taskActions.filter((action) => /Put|Update|Delete|Write/.test(action))).toEqual([]);
     expect(logicalId(stack.adminFunction.role!)).not.toBe(logicalId(stack.chatFunction.role!));
   });
@@ -267,9 +291,8 @@ describe("the hold sweeper", () => {
 
   test("can settle tasks and balances", () => {
     const statements = policyStatements().filter(({ roles }) => roles.some((role) => role.includes("SweeperFunction")));
-    for (const table of [stack.tables.credits, stack.tables.tasks]) {
-      const actions = statements.filter(({ statement }) => mentions(statement, table)).flatMap(({ statement }) => actionsOf(statement));
-      expect(actions).toEqual(expect.arrayContaining(["dynamodb:UpdateItem", "dynamodb:Query"]));
-    }
+    const actionsOn = (table: IConstruct) => statements.filter(({ statement }) => mentions(statement, table)).flatMap(({ statement }) => actionsOf(statement));
+    expect(actionsOn(stack.tables.credits)).toEqual(["dynamodb:UpdateItem"]);
+    expect(actionsOn(stack.tables.tasks).sort()).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
   });
 });
