@@ -10,16 +10,19 @@ import type { Construct } from "constructs";
 import {
   CREDITS_TABLE,
   KEYS_TABLE,
+  RESPONSE_ITEMS_TABLE,
   TABLES,
   TASKS_TABLE,
   TTL_ATTRIBUTE,
+  RESPONSES_ITEM_TTL_ENV,
+  RESPONSES_KEEP_ITEMS_ENV,
   UPSTREAM_SECRET_ENV,
   tableNameOutput,
 } from "../lambda/store/schema.ts";
 import type { KeyAttribute, TableSchema } from "../lambda/store/schema.ts";
 import { GatewayFunction } from "./gateway-function.ts";
 
-/** The gateway's tables by their schema id (`keys`, `credits`, `tasks`). */
+/** The gateway's tables by their schema id (`keys`, `credits`, `tasks`, `responseItems`). */
 export type GatewayTables = Readonly<Record<TableSchema["id"], TableV2>>;
 
 /**
@@ -54,6 +57,7 @@ export class GatewayStack extends Stack {
       keys: gatewayTable(this, KEYS_TABLE),
       credits: gatewayTable(this, CREDITS_TABLE),
       tasks: gatewayTable(this, TASKS_TABLE),
+      responseItems: gatewayTable(this, RESPONSE_ITEMS_TABLE),
     };
 
     this.upstreamSecret = new Secret(this, "UpstreamCredentials", {
@@ -70,7 +74,9 @@ export class GatewayStack extends Stack {
         "a Lambda rotator cannot mint Google keys.",
     });
 
-    this.chatFunction = this.apiFunction("ChatFunction", "lambda/handlers/chat.ts", "ChatUrl");
+    this.chatFunction = this.apiFunction("ChatFunction", "lambda/handlers/chat.ts", "ChatUrl", responsesItemEnvironment(this));
+    // Only the Responses route keeps output items, and it is served by the chat function.
+    this.tables.responseItems.grantReadWriteData(this.chatFunction);
     this.geminiFunction = this.apiFunction("GeminiFunction", "lambda/handlers/gemini.ts", "GeminiUrl");
     this.sweeperFunction = this.sweeper();
 
@@ -92,10 +98,10 @@ export class GatewayStack extends Stack {
   }
 
   /** A public, streaming API function with least-privilege access to tables and secret. */
-  private apiFunction(id: string, entry: string, urlOutputId: string): GatewayFunction {
+  private apiFunction(id: string, entry: string, urlOutputId: string, extraEnvironment: Record<string, string> = {}): GatewayFunction {
     const fn = new GatewayFunction(this, id, {
       entry,
-      environment: { ...this.tableEnvironment(), [UPSTREAM_SECRET_ENV]: this.upstreamSecret.secretArn },
+      environment: { ...this.tableEnvironment(), [UPSTREAM_SECRET_ENV]: this.upstreamSecret.secretArn, ...extraEnvironment },
     });
     this.tables.keys.grantReadData(fn);
     this.tables.credits.grantReadWriteData(fn);
@@ -150,9 +156,22 @@ export class GatewayStack extends Stack {
   }
 }
 
-/** A TableV2 built from its schema: on-demand, PITR, TTL, deletion protection, retained. */
+/**
+ * The Responses route's item keeping, from stack context (`-c responsesKeepItems=false`,
+ * `-c responsesItemTtlSeconds=600`); unset, the function's own defaults hold (kept, one hour).
+ */
+function responsesItemEnvironment(scope: Construct): Record<string, string> {
+  const keep = scope.node.tryGetContext("responsesKeepItems") as unknown;
+  const ttl = scope.node.tryGetContext("responsesItemTtlSeconds") as unknown;
+  return {
+    ...(keep !== undefined && { [RESPONSES_KEEP_ITEMS_ENV]: String(keep) }),
+    ...(ttl !== undefined && { [RESPONSES_ITEM_TTL_ENV]: String(ttl) }),
+  };
+}
+
+/** A TableV2 built from its schema: on-demand, PITR (unless the schema opts out), TTL, deletion protection, retained. */
 function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {
-  return new TableV2(scope, `${pascalCase(schema.id)}Table`, {
+  const table = new TableV2(scope, `${pascalCase(schema.id)}Table`, {
     partitionKey: attribute(schema.partitionKey),
     sortKey: schema.sortKey && attribute(schema.sortKey),
     globalSecondaryIndexes: schema.globalIndexes.map((index) => ({
@@ -161,11 +180,18 @@ function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {
       sortKey: index.sortKey && attribute(index.sortKey),
     })),
     billing: Billing.onDemand(),
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: schema.pointInTimeRecovery ?? true },
     timeToLiveAttribute: TTL_ATTRIBUTE,
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  if (schema.pointInTimeRecovery === false) {
+    Validations.of(table).acknowledge({
+      id: "AwsSolutions-DDB3",
+      reason: `The ${schema.id} table holds completion text for an hour by design; backups would keep it for 35 days.`,
+    });
+  }
+  return table;
 }
 
 function attribute(key: KeyAttribute): Attribute {

@@ -12,13 +12,14 @@ export interface TableNames {
   readonly keys: string;
   readonly credits: string;
   readonly tasks: string;
+  readonly responseItems: string;
 }
 
 /** The deployed names from the environment (set by the stack or the local runner). */
 export function tableNames(env: NodeJS.ProcessEnv = process.env): TableNames {
   const name = (table: TableSchema) => env[table.envVar] ?? localTableName(table);
-  const [keys, credits, tasks] = TABLES.map(name) as [string, string, string];
-  return { keys, credits, tasks };
+  const [keys, credits, tasks, responseItems] = TABLES.map(name) as [string, string, string, string];
+  return { keys, credits, tasks, responseItems };
 }
 
 /** The environment variables that point a function at tables with this prefix. */
@@ -27,7 +28,7 @@ export function tableEnvironment(prefix?: string): Record<string, string> {
 }
 
 /**
- * Creates any of the three tables that do not exist yet, from the same schema the stack deploys.
+ * Creates any of the tables that do not exist yet, from the same schema the stack deploys.
  * Used for DynamoDB Local by `npm start` and the tests; the stack owns the tables in AWS.
  */
 export async function ensureTables(client: DynamoDBClient, prefix?: string): Promise<void> {

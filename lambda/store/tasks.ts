@@ -21,7 +21,7 @@ export interface TaskRecord {
   keyId: string;
   model: string;
   upstreamModel: string;
-  route: "chat" | "gemini";
+  route: "chat" | "gemini" | "responses";
   stream: boolean;
   status: TaskStatus;
   hold: number;
