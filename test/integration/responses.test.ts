@@ -1,11 +1,7 @@
-import { afterEach, describe, expect, test } from "@jest/globals";
-import OpenAI, { APIError, BadRequestError, NotFoundError } from "openai";
+import { describe, expect, test } from "@jest/globals";
+import { APIError } from "openai";
 import type { ResponseInputItem, ResponseOutputItem, ResponseStreamEvent, Tool } from "openai/resources/responses/responses";
-import { findModel, type ModelSpec } from "../../lambda/domain/catalog.ts";
-import { boundPromptTokens, holdFor } from "../../lambda/domain/holds.ts";
-import { planChatRequest } from "../../lambda/domain/openai/request.ts";
-import { RESPONSES_ITEM_TTL_ENV, RESPONSES_KEEP_ITEMS_ENV } from "../../lambda/store/schema.ts";
-import { balanceOf, newCustomer, settledTask, upstreamRequest, useGateway } from "../support/gateway-fixture.ts";
+import { balanceOf, newCustomer, upstreamRequest, useGateway } from "../support/gateway-fixture.ts";
 
 const env = useGateway({ customerCredits: 10_000_000 });
 
@@ -27,11 +23,6 @@ async function failure(promise: Promise<unknown>): Promise<APIError> {
   if (outcome instanceof APIError) return outcome;
   throw new Error(`expected an APIError, got ${String(outcome)}`);
 }
-
-afterEach(() => {
-  delete process.env[RESPONSES_KEEP_ITEMS_ENV];
-  delete process.env[RESPONSES_ITEM_TTL_ENV];
-});
 
 describe("POST /v1/responses through the official openai SDK", () => {
   test("answers a plain request as a response whose id is its task, billed exactly as its usage says", async () => {
