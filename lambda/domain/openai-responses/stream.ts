@@ -29,7 +29,7 @@ import type { OutputPiece } from "../openai/parts.ts";
 import type { TurnSignatures } from "./encrypted-content.ts";
 import { hasSignatures } from "./encrypted-content.ts";
 import { outputItemId } from "./kept-items.ts";
-import type { FunctionCallItem, ItemStatus, MessageItem, ReasoningItem, ResponseObject, ResponsesStreamEvent } from "./types.ts";
+import type { FunctionCallItem, ItemStatus, MessageItem, ReasoningItem, ResponseLifecycleEvent, ResponseObject, ResponsesStreamEvent } from "./types.ts";
 import { toResponsesUsage } from "./usage.ts";
 
 export interface ResponsesStreamOptions {
@@ -76,7 +76,8 @@ export class ResponsesStreamTranslator {
   #started = false;
   /** `open` while chunks come; `finishing` once the answer is whole but its terminal event waits (see `finish`); then `ended`. */
   #state: "open" | "finishing" | "ended" = "open";
-  #pendingTerminal: Event | undefined;
+  /** Numbered only when sent, so that it follows the `error` told first. */
+  #pendingTerminal: Unsequenced<Event> | undefined;
   #closed = false;
   #reasoning: OpenReasoning | undefined;
   #message: OpenMessage | undefined;
@@ -168,14 +169,14 @@ export class ResponsesStreamTranslator {
     if (this.#state !== "open") return [];
     const events = [...this.#start(), ...this.close()];
     this.#response.usage = toResponsesUsage(this.#usage, credits);
-    const terminal = this.#lifecycle(this.#response.status === "incomplete" ? "response.incomplete" : "response.completed");
+    const terminal = this.#unsequencedLifecycle(this.#response.status === "incomplete" ? "response.incomplete" : "response.completed");
     if (credits === undefined) {
       this.#state = "finishing";
       this.#pendingTerminal = terminal;
       return events;
     }
     this.#state = "ended";
-    return [...events, terminal];
+    return [...events, this.#sequenced(terminal)];
   }
 
   /**
@@ -187,7 +188,7 @@ export class ResponsesStreamTranslator {
     const events = this.#start();
     events.push(this.#sequenced({ type: "error", code: failure.code, message: failure.message, param: null }));
     if (this.#state === "finishing" && this.#pendingTerminal !== undefined) {
-      events.push(this.#pendingTerminal);
+      events.push(this.#sequenced(this.#pendingTerminal));
     } else {
       for (const item of this.#response.output) if (item.type !== "reasoning" && item.status === "in_progress") item.status = "incomplete";
       Object.assign(this.#response, { status: "failed", error: { code: "server_error", message: failure.message }, usage: toResponsesUsage(this.#usage) });
@@ -201,7 +202,7 @@ export class ResponsesStreamTranslator {
   end(): Event[] {
     const pending = this.#state === "finishing" ? this.#pendingTerminal : undefined;
     this.#state = "ended";
-    return pending === undefined ? [] : [pending];
+    return pending === undefined ? [] : [this.#sequenced(pending)];
   }
 
   #start(): Event[] {
@@ -360,8 +361,12 @@ export class ResponsesStreamTranslator {
     return id !== undefined && id !== "" && this.#callIds.has(id);
   }
 
-  #lifecycle(type: "response.created" | "response.in_progress" | "response.completed" | "response.incomplete" | "response.failed"): Event {
-    return this.#sequenced({ type, response: structuredClone(this.#response) } as Unsequenced<Event>);
+  #lifecycle(type: ResponseLifecycleEvent["type"]): Event {
+    return this.#sequenced(this.#unsequencedLifecycle(type));
+  }
+
+  #unsequencedLifecycle(type: ResponseLifecycleEvent["type"]): Unsequenced<Event> {
+    return { type, response: structuredClone(this.#response) } as Unsequenced<Event>;
   }
 
   #sequenced(event: Unsequenced<Event>): Event {
