@@ -11,11 +11,11 @@ import {
   CREDITS_TABLE,
   KEYS_TABLE,
   RESPONSE_ITEMS_TABLE,
+  RESPONSES_ITEM_TTL_ENV,
+  RESPONSES_KEEP_ITEMS_ENV,
   TABLES,
   TASKS_TABLE,
   TTL_ATTRIBUTE,
-  RESPONSES_ITEM_TTL_ENV,
-  RESPONSES_KEEP_ITEMS_ENV,
   UPSTREAM_SECRET_ENV,
   tableNameOutput,
 } from "../lambda/store/schema.ts";
@@ -26,7 +26,7 @@ import { GatewayFunction } from "./gateway-function.ts";
 export type GatewayTables = Readonly<Record<TableSchema["id"], TableV2>>;
 
 /**
- * The whole gateway: the three DynamoDB tables from `lambda/store/schema.ts`, the upstream
+ * The whole gateway: the DynamoDB tables from `lambda/store/schema.ts`, the upstream
  * credentials secret, and the chat (OpenAI-compatible) and gemini (native) functions, each behind
  * a public streaming function URL. The gateway authenticates its own `sk-` keys, so the URLs use
  * no IAM auth.
@@ -171,7 +171,7 @@ function responsesItemEnvironment(scope: Construct): Record<string, string> {
 
 /** A TableV2 built from its schema: on-demand, PITR (unless the schema opts out), TTL, deletion protection, retained. */
 function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {
-  const table = new TableV2(scope, `${pascalCase(schema.id)}Table`, {
+  return new TableV2(scope, `${pascalCase(schema.id)}Table`, {
     partitionKey: attribute(schema.partitionKey),
     sortKey: schema.sortKey && attribute(schema.sortKey),
     globalSecondaryIndexes: schema.globalIndexes.map((index) => ({
@@ -185,13 +185,6 @@ function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  if (schema.pointInTimeRecovery === false) {
-    Validations.of(table).acknowledge({
-      id: "AwsSolutions-DDB3",
-      reason: `The ${schema.id} table holds completion text for an hour by design; backups would keep it for 35 days.`,
-    });
-  }
-  return table;
 }
 
 function attribute(key: KeyAttribute): Attribute {
