@@ -1,5 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { createOpenAI } from "@ai-sdk/openai";
+import { ToolMessage, type BaseMessage } from "@langchain/core/messages";
+import { ChatOpenAI } from "@langchain/openai";
 import { Output, generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
 import { balanceOf, upstreamRequest, useGateway } from "../support/gateway-fixture.ts";
 
@@ -99,5 +101,27 @@ describe("the AI SDK's default openai(model), which speaks the Responses API", (
     const books = await balanceOf(env.customer.accountId);
     expect((books.available ?? 0) + (books.charged ?? 0)).toBe(10_000_000);
     expect(books.charged).toBeGreaterThan(0);
+  });
+});
+
+describe("LangChain's ChatOpenAI with useResponsesApi", () => {
+  const chat = () => new ChatOpenAI({ model: "gemini-3-flash", apiKey: env.customer.key, configuration: { baseURL: `${env.fixture.gateway.url}/v1` }, useResponsesApi: true, maxRetries: 0 });
+  const getWeather = { type: "function" as const, function: { name: "get_weather", description: "Weather in a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } };
+
+  test("invokes and streams", async () => {
+    expect((await chat().invoke("Say hello")).text).toContain("Hello from");
+    let streamed = "";
+    for await (const chunk of await chat().stream("Tell me [[long]]")) streamed += chunk.text;
+    expect(streamed).toContain("Long reply part 40.");
+  });
+
+  test("continues a tool loop from the messages it keeps, which echo our items by id, with Google's own signatures", async () => {
+    const model = chat().bindTools([getWeather]);
+    const first = await model.invoke("Weather in Paris?");
+    const history: BaseMessage[] = [first, ...(first.tool_calls ?? []).map((call) => new ToolMessage({ tool_call_id: call.id ?? "", content: "22C" }))];
+    const second = await model.invoke(["Weather in Paris?", ...history]);
+    expect(second.text).toContain("Hello from");
+    expect(modelTurnSent()?.parts[0]).toMatchObject({ functionCall: { name: "get_weather" }, thoughtSignature: expect.any(String) });
+    expect(modelTurnSent()?.parts[0]?.thoughtSignature).not.toBe("skip_thought_signature_validator");
   });
 });
