@@ -141,7 +141,8 @@ export function toGeminiInput(body: JsonObject, sources: ItemSources, upstreamMo
 
 /** A reference becomes the item it names; any item of ours brings the signatures kept or sealed with it. */
 function resolve(item: JsonObject, path: string, sources: ItemSources): { item: JsonObject; signatures?: TurnSignatures } {
-  const isReference = item.type === "item_reference" || (item.type === undefined && item.role === undefined);
+  // OpenAI lets a reference leave out its type: an item with only an id.
+  const isReference = item.type === "item_reference" || (item.type === undefined && item.role === undefined && item.id !== undefined);
   if (isReference) {
     const id = expectName(item.id, `${path}.id`);
     const found = sources.kept.get(id);

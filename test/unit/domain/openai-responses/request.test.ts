@@ -112,6 +112,7 @@ describe("planResponsesRequest: input", () => {
     ["a call answered twice", { input: [user, call("c1"), output("c1"), output("c1")] }, '`input[3].call_id` ("c1") answers no function_call before it'],
     ["a message between a call and its output", { input: [user, call("c1"), { role: "user", content: "and?" }, output("c1")] }, "`input[1].call_id` has no function_call_output answering it"],
     ["an empty user message", { input: [{ role: "user", content: "" }] }, "`input[0].content` is empty"],
+    ["a message without a role", { input: [{ content: "hi" }] }, "`input[0].role` is required"],
     ["an image in a system message", { input: [{ role: "system", content: [{ type: "input_image", image_url: "https://x.test/a.png" }] }, user] }, '`input[0].content[0].type` must be one of "input_text"'],
     ["an unknown item type", { input: [{ type: "telepathy" }] }, '`input[0].type` must be one of "message", "function_call", "function_call_output", "reasoning", "item_reference"; got "telepathy"'],
     ["a foreign encrypted_content", { input: [user, { type: "reasoning", summary: [], encrypted_content: "gAAAAABopenai" }] }, "`input[1].encrypted_content` is not an `encrypted_content` this gateway issued"],
