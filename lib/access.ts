@@ -27,7 +27,12 @@ const API: Access = {
 };
 
 export const ACCESS: Readonly<Record<FunctionName, Access>> = {
-  chat: API,
+  chat: {
+    ...API,
+    // The Responses route keeps a response's output items and reads them back for item_reference;
+    // the key that seals encrypted_content is made once and read from the same table.
+    responseItems: { table: ["GetItem", "PutItem", "BatchGetItem"] },
+  },
   gemini: API,
   admin: {
     keys: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], indexes: { byKeyId: ["Query"], byAccount: ["Query"] } },

@@ -13,6 +13,8 @@
  * | `logRetentionDays`                   | 30      | days CloudWatch keeps the functions' logs (one of CloudWatch's values) |
  * | `alarmEmail`                         | (none)  | an address the alarm topic mails (it must confirm the subscription) |
  * | `firstByteP99AlarmMs`                | 20000   | the p99 time to first byte that alarms |
+ * | `responsesKeepItems`                 | true    | keep Responses output items for `item_reference` (false: keep nothing) |
+ * | `responsesItemTtlSeconds`            | 3600    | how long they are kept, 60 s to 30 days |
  */
 import type { Node } from "constructs";
 
@@ -28,6 +30,8 @@ export interface GatewayConfig {
   readonly logRetentionDays: number;
   readonly alarmEmail: string | undefined;
   readonly firstByteP99AlarmMs: number;
+  readonly responsesKeepItems: boolean;
+  readonly responsesItemTtlSeconds: number;
 }
 
 export const DEFAULT_CONFIG: GatewayConfig = {
@@ -38,6 +42,8 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   logRetentionDays: 30,
   alarmEmail: undefined,
   firstByteP99AlarmMs: 20_000,
+  responsesKeepItems: true,
+  responsesItemTtlSeconds: 3_600,
 };
 
 /** Every context key the stack reads. */
@@ -50,6 +56,8 @@ export const CONTEXT_KEYS = [
   "logRetentionDays",
   "alarmEmail",
   "firstByteP99AlarmMs",
+  "responsesKeepItems",
+  "responsesItemTtlSeconds",
 ] as const;
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -100,6 +108,8 @@ export function readConfig(node: Pick<Node, "tryGetContext">): GatewayConfig {
     logRetentionDays,
     alarmEmail: email(get("alarmEmail")),
     firstByteP99AlarmMs: wholeNumber("firstByteP99AlarmMs", get("firstByteP99AlarmMs"), DEFAULT_CONFIG.firstByteP99AlarmMs, 100, 900_000, "a whole number of milliseconds from 100 to 900000"),
+    responsesKeepItems: flag("responsesKeepItems", get("responsesKeepItems"), DEFAULT_CONFIG.responsesKeepItems),
+    responsesItemTtlSeconds: wholeNumber("responsesItemTtlSeconds", get("responsesItemTtlSeconds"), DEFAULT_CONFIG.responsesItemTtlSeconds, 60, 30 * 24 * 3600, "a whole number of seconds from 60 to 2592000 (30 days)"),
   };
 }
 
@@ -108,6 +118,13 @@ function wholeNumber(key: string, value: unknown, fallback: number, min: number,
   const number = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(number) || number < min || number > max) throw new ConfigError(key, value, expected);
   return number;
+}
+
+function flag(key: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  throw new ConfigError(key, value, "true or false");
 }
 
 function origins(value: unknown): string[] {

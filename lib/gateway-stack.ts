@@ -12,6 +12,9 @@ import type { Construct } from "constructs";
 import {
   CREDITS_TABLE,
   KEYS_TABLE,
+  RESPONSE_ITEMS_TABLE,
+  RESPONSES_ITEM_TTL_ENV,
+  RESPONSES_KEEP_ITEMS_ENV,
   TABLES,
   TASKS_TABLE,
   TTL_ATTRIBUTE,
@@ -24,11 +27,11 @@ import { readConfig, type ApiFunctionName, type FunctionName, type GatewayConfig
 import { GatewayFunction } from "./gateway-function.ts";
 import { Observability } from "./observability.ts";
 
-/** The gateway's tables by their schema id (`keys`, `credits`, `tasks`). */
+/** The gateway's tables by their schema id (`keys`, `credits`, `tasks`, `responseItems`). */
 export type GatewayTables = Readonly<Record<TableSchema["id"], TableV2>>;
 
 /**
- * The whole gateway: the three DynamoDB tables from `lambda/store/schema.ts`, the upstream
+ * The whole gateway: the DynamoDB tables from `lambda/store/schema.ts`, the upstream
  * credentials secret, and the chat (OpenAI-compatible) and gemini (native) functions, each behind
  * a public streaming function URL. The gateway authenticates its own `sk-` keys, so the URLs use
  * no IAM auth.
@@ -66,6 +69,7 @@ export class GatewayStack extends Stack {
       keys: gatewayTable(this, KEYS_TABLE),
       credits: gatewayTable(this, CREDITS_TABLE),
       tasks: gatewayTable(this, TASKS_TABLE),
+      responseItems: gatewayTable(this, RESPONSE_ITEMS_TABLE),
     };
 
     this.upstreamSecret = new Secret(this, "UpstreamCredentials", {
@@ -82,7 +86,11 @@ export class GatewayStack extends Stack {
         "a Lambda rotator cannot mint Google keys.",
     });
 
-    this.chatFunction = this.apiFunction("chat", "lambda/handlers/chat.ts", "ChatUrl", { upstream: true });
+    // The Responses route, served by the chat function, keeps output items for item_reference.
+    this.chatFunction = this.apiFunction("chat", "lambda/handlers/chat.ts", "ChatUrl", {
+      upstream: true,
+      environment: { [RESPONSES_KEEP_ITEMS_ENV]: String(this.config.responsesKeepItems), [RESPONSES_ITEM_TTL_ENV]: String(this.config.responsesItemTtlSeconds) },
+    });
     this.geminiFunction = this.apiFunction("gemini", "lambda/handlers/gemini.ts", "GeminiUrl", { upstream: true });
     this.adminFunction = this.apiFunction("admin", "lambda/handlers/admin.ts", "AdminUrl", { upstream: false });
     this.sweeperFunction = this.sweeper();
@@ -116,14 +124,14 @@ export class GatewayStack extends Stack {
    * A public, streaming API function with exactly the access its code needs (`access.ts`); only the
    * functions that call Google may read the upstream secret.
    */
-  private apiFunction(name: ApiFunctionName, entry: string, urlOutputId: string, options: { upstream: boolean }): GatewayFunction {
+  private apiFunction(name: ApiFunctionName, entry: string, urlOutputId: string, options: { upstream: boolean; environment?: Record<string, string> }): GatewayFunction {
     const id = `${pascalCase(name)}Function`;
     const fn = new GatewayFunction(this, id, {
       entry,
       memorySize: this.config.memorySize[name],
       reservedConcurrency: this.config.reservedConcurrency[name],
       logRetention: this.config.logRetentionDays as RetentionDays,
-      environment: { ...this.tableEnvironment(), ...(options.upstream && { [UPSTREAM_SECRET_ENV]: this.upstreamSecret.secretArn }) },
+      environment: { ...this.tableEnvironment(), ...(options.upstream && { [UPSTREAM_SECRET_ENV]: this.upstreamSecret.secretArn }), ...options.environment },
       description: name === "admin" ? "The operator's admin API for management keys" : undefined,
     });
     this.grantTables(fn, name);
@@ -198,7 +206,7 @@ export class GatewayStack extends Stack {
 /** Headers a browser's script may read from an answer. */
 export const CORS_EXPOSED_HEADERS = ["x-request-id", "retry-after", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", "idempotent-replayed"] as const;
 
-/** A TableV2 built from its schema: on-demand, PITR, TTL, deletion protection, retained. */
+/** A TableV2 built from its schema: on-demand, PITR (unless the schema opts out), TTL, deletion protection, retained. */
 function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {
   return new TableV2(scope, `${pascalCase(schema.id)}Table`, {
     partitionKey: attribute(schema.partitionKey),
@@ -210,7 +218,7 @@ function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {
       projectionType: index.projection === "KEYS_ONLY" ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
     })),
     billing: Billing.onDemand(),
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: schema.pointInTimeRecovery ?? true },
     timeToLiveAttribute: TTL_ATTRIBUTE,
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,

@@ -142,6 +142,20 @@ export class IdempotencyConflictError extends GatewayError {
   }
 }
 
+/** The Responses API's stored-response endpoints: this gateway keeps no responses to serve them from. */
+export class ResponsesAreNotStoredError extends GatewayError {
+  constructor(method: string, path: string) {
+    super(
+      404,
+      "not_found",
+      "invalid_request_error",
+      `${method} ${path} has nothing to serve: this gateway keeps no responses and no conversation state (it never stores prompts). ` +
+        "Send the whole conversation with each POST /v1/responses, including the output items you received; with `store: false` and " +
+        '`include: ["reasoning.encrypted_content"]` they carry everything Gemini needs. A response\'s usage and cost are at GET /v1/tasks/{id}.',
+    );
+  }
+}
+
 /** Unknown path: not in the contract's table, but a client deserves the same envelope for it. */
 export class RouteNotFoundError extends GatewayError {
   constructor(method: string, path: string, available: readonly string[]) {

@@ -14,6 +14,16 @@ export function newRequestId(): string {
   return `req_${randomBase62(24)}`;
 }
 
+/**
+ * The same id under another prefix, so a route's ids can look like its API's own (`resp_…`) while
+ * keeping the random part the request was logged with.
+ *
+ * @example withIdPrefix("req_0a1B2c3D4e5F6g7H8i9J0k1L", "resp") // "resp_0a1B2c3D4e5F6g7H8i9J0k1L"
+ */
+export function withIdPrefix(id: string, prefix: string): string {
+  return `${prefix}${id.slice(id.indexOf("_"))}`;
+}
+
 const TASK_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**

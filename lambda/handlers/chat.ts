@@ -3,6 +3,7 @@ import { createGatewayFunction } from "./gateway-function.ts";
 import { openApiRoute } from "./openapi/route.ts";
 import { ACCOUNT_ROUTES } from "./routes/account.ts";
 import { createChatCompletion } from "./routes/chat-completions.ts";
+import { createResponse, refuseStoredResponse } from "./routes/responses.ts";
 import { getModel, listModels } from "./routes/models.ts";
 
 const routes: GatewayRoute[] = [
@@ -20,6 +21,23 @@ const routes: GatewayRoute[] = [
       errors: [400, 402, 403, 404, 413, 429],
     },
   },
+  {
+    method: "POST",
+    path: "/v1/responses",
+    handle: createResponse,
+    idPrefix: "resp",
+    doc: {
+      tag: "models",
+      summary: "OpenAI Responses, streamed or not, stateless, translated to Gemini",
+      body: "ResponseRequest",
+      ok: { status: 200, schema: "Response", description: "A response, or with stream: true an SSE stream of its events", stream: undefined },
+      errors: [400, 402, 403, 404, 413, 429],
+    },
+  },
+  ...(["GET /v1/responses/{id}", "DELETE /v1/responses/{id}", "POST /v1/responses/{id}/cancel", "GET /v1/responses/{id}/input_items"] as const).map((endpoint): GatewayRoute => {
+    const [method, path] = endpoint.split(" ") as [string, string];
+    return { method, path, handle: refuseStoredResponse, doc: { tag: "models", summary: "Not served: the gateway keeps no responses (a 404 saying what to send instead)", errors: [404] } };
+  }),
   ...ACCOUNT_ROUTES,
   openApiRoute({ title: "gemini-gateway: OpenAI-compatible API", description: "The chat function URL.", security: "customer", errorSchema: "Error", routes: () => routes }),
 ];

@@ -14,8 +14,11 @@ export interface RouteDoc {
   readonly headers?: Readonly<Record<string, { readonly description: string; readonly required?: boolean }>>;
   /** A component schema's name. */
   readonly body?: string;
-  /** The success status, and the component schema its JSON body follows (or a media type for streams). */
-  readonly ok: { readonly status: number; readonly schema: string; readonly description: string; readonly stream?: "text/event-stream" };
+  /**
+   * The success status, and the component schema its JSON body follows (or a media type for streams).
+   * Absent for an endpoint that is there only to answer an error saying what to do instead.
+   */
+  readonly ok?: { readonly status: number; readonly schema: string; readonly description: string; readonly stream?: "text/event-stream" };
   /** Error statuses this route answers with, beyond 401 and 5xx. */
   readonly errors?: readonly number[];
 }
@@ -72,10 +75,12 @@ export function openApiDocument(options: {
       ...(parameters.length > 0 && { parameters }),
       ...(route.doc.body !== undefined && { requestBody: { required: true, content: { "application/json": { schema: ref(route.doc.body) } } } }),
       responses: {
-        [String(ok.status)]: {
-          description: ok.description,
-          content: { [ok.stream ?? "application/json"]: { schema: ref(ok.schema) } },
-        },
+        ...(ok !== undefined && {
+          [String(ok.status)]: {
+            description: ok.description,
+            content: { [ok.stream ?? "application/json"]: { schema: ref(ok.schema) } },
+          },
+        }),
         ...Object.fromEntries(
           statuses.map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status] ?? "Error", content: { "application/json": { schema: ref(options.errorSchema) } } }]),
         ),

@@ -11,6 +11,8 @@ export interface Route<THandler> {
   readonly handle: THandler;
   /** Served without an API key. */
   readonly public?: boolean;
+  /** What its request ids (and so its task ids) start with instead of `req`, e.g. `resp` for OpenAI-style response ids. */
+  readonly idPrefix?: string;
 }
 
 export type RouteMatch<THandler, TRoute extends Route<THandler> = Route<THandler>> =

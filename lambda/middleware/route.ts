@@ -1,11 +1,15 @@
 import { InvalidRequestError, MethodNotAllowedError, RouteNotFoundError } from "../domain/errors.ts";
+import { withIdPrefix } from "../domain/ids.ts";
 import type { Router } from "../http/router.ts";
 import type { GatewayMiddleware, GatewayRoute, RouteHandler } from "./types.ts";
 
 /** No id, model name or key we issue is longer; longer ones would only reach DynamoDB's key limits. */
 export const MAX_PATH_PARAMETER_LENGTH = 256;
 
-/** Picks the route before the body is read, so a wrong path is a 404 whatever the body holds. */
+/**
+ * Picks the route before the body is read, so a wrong path is a 404 whatever the body holds, and
+ * gives the request id the route's prefix.
+ */
 export function route(router: Router<RouteHandler, GatewayRoute>): GatewayMiddleware {
   const available = router.routes.map((entry) => `${entry.method} ${entry.path}`);
   return {
@@ -24,6 +28,7 @@ export function route(router: Router<RouteHandler, GatewayRoute>): GatewayMiddle
       request.context.route = match.route;
       request.context.params = match.params;
       if (request.context.record) request.context.record.route = match.route.path;
+      if (match.route.idPrefix !== undefined) request.context.requestId = withIdPrefix(request.context.requestId, match.route.idPrefix);
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The three tables' key schemas, defined once: the CDK stack builds its tables from this and the
+ * The tables' key schemas, defined once: the CDK stack builds its tables from this and the
  * local runner creates DynamoDB Local tables from it, so the two cannot drift apart.
  *
  * Pure data: no AWS SDK or CDK imports, so both sides can depend on it.
@@ -25,12 +25,14 @@ export interface IndexSchema {
 
 export interface TableSchema {
   /** Logical name: the CDK construct id prefix and the local table name suffix. */
-  readonly id: "keys" | "credits" | "tasks";
+  readonly id: "keys" | "credits" | "tasks" | "responseItems";
   /** Environment variable through which a function learns the deployed table's name. */
   readonly envVar: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly globalIndexes: readonly IndexSchema[];
+  /** Point-in-time recovery, on unless a table's rows must not outlive their TTL in backups. */
+  readonly pointInTimeRecovery?: false;
 }
 
 /** Attribute read by DynamoDB's TTL sweeper on every table. */
@@ -70,7 +72,20 @@ export const TASKS_TABLE: TableSchema = {
   ],
 };
 
-export const TABLES: readonly TableSchema[] = [KEYS_TABLE, CREDITS_TABLE, TASKS_TABLE];
+/**
+ * The output items of Responses requests, kept for `item_reference` (store/response-items.ts): the one
+ * place any completion text is stored, for an hour by default. No point-in-time recovery, so none
+ * of it lives on in backups for 35 days after its TTL.
+ */
+export const RESPONSE_ITEMS_TABLE: TableSchema = {
+  id: "responseItems",
+  envVar: "RESPONSE_ITEMS_TABLE",
+  partitionKey: { name: "responseId", type: "S" },
+  globalIndexes: [],
+  pointInTimeRecovery: false,
+};
+
+export const TABLES: readonly TableSchema[] = [KEYS_TABLE, CREDITS_TABLE, TASKS_TABLE, RESPONSE_ITEMS_TABLE];
 
 /** The stack output that names a deployed table (e.g. `KeysTableName`), read by the admin CLI. */
 export function tableNameOutput(table: TableSchema): string {
@@ -81,6 +96,11 @@ export function tableNameOutput(table: TableSchema): string {
 export function localTableName(table: TableSchema, prefix = "gemini-gateway"): string {
   return `${prefix}-${table.id}`;
 }
+
+/** `false` switches keeping Responses output items off (README "Responses API decisions"). */
+export const RESPONSES_KEEP_ITEMS_ENV = "RESPONSES_KEEP_ITEMS";
+/** How long Responses output items are kept, in seconds (default 3600). */
+export const RESPONSES_ITEM_TTL_ENV = "RESPONSES_ITEM_TTL_SECONDS";
 
 /** Environment variable holding the Secrets Manager ARN of the upstream account list. */
 export const UPSTREAM_SECRET_ENV = "UPSTREAM_SECRET_ARN";

@@ -14,13 +14,14 @@ export interface TableNames {
   readonly keys: string;
   readonly credits: string;
   readonly tasks: string;
+  readonly responseItems: string;
 }
 
 /** The deployed names from the environment (set by the stack or the local runner). */
 export function tableNames(env: NodeJS.ProcessEnv = process.env): TableNames {
   const name = (table: TableSchema) => env[table.envVar] ?? localTableName(table);
-  const [keys, credits, tasks] = TABLES.map(name) as [string, string, string];
-  return { keys, credits, tasks };
+  const [keys, credits, tasks, responseItems] = TABLES.map(name) as [string, string, string, string];
+  return { keys, credits, tasks, responseItems };
 }
 
 /** The environment variables that point a function at tables with this prefix. */

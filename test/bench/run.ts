@@ -34,6 +34,7 @@ const { key } = await issueKey(account.accountId, { name: "bench" });
 
 const chatBody = (stream: boolean, prompt = "Say hello") =>
   JSON.stringify({ model: "gemini-3-flash", messages: [{ role: "user", content: prompt }], max_tokens: 1_000, stream });
+const responsesBody = (stream: boolean, prompt = "Say hello") => JSON.stringify({ model: "gemini-3-flash", input: prompt, max_output_tokens: 1_000, stream });
 const nativeBody = (prompt = "Say hello") => JSON.stringify({ contents: [{ role: "user", parts: [{ text: prompt }] }], generationConfig: { maxOutputTokens: 1_000 } });
 const json = { "content-type": "application/json" };
 const viaGateway = { ...json, authorization: `Bearer ${key}` };
@@ -49,6 +50,16 @@ const scenarios: Array<[string, (base: string) => Promise<Timing>, (base: string
     "chat, streamed",
     (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse`, { method: "POST", headers: direct, body: nativeBody() }),
     (base) => timedRequest(`${base}/v1/chat/completions`, { method: "POST", headers: viaGateway, body: chatBody(true) }),
+  ],
+  [
+    "responses, not streamed",
+    (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash-preview:generateContent`, { method: "POST", headers: direct, body: nativeBody() }),
+    (base) => timedRequest(`${base}/v1/responses`, { method: "POST", headers: viaGateway, body: responsesBody(false) }),
+  ],
+  [
+    "responses, streamed",
+    (base) => timedRequest(`${base}/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse`, { method: "POST", headers: direct, body: nativeBody() }),
+    (base) => timedRequest(`${base}/v1/responses`, { method: "POST", headers: viaGateway, body: responsesBody(true) }),
   ],
   [
     "native, not streamed",
@@ -127,6 +138,7 @@ say("|---|---|---|---|");
 const streamed: Array<[string, () => Promise<Timing>]> = [
   ["direct to fake Google", () => timedRequest(`${slowFake.url}/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse`, { method: "POST", headers: direct, body: nativeBody("Go [[long]]") })],
   ["gateway, chat", () => timedRequest(`${slowGateway.url}/v1/chat/completions`, { method: "POST", headers: viaGateway, body: chatBody(true, "Go [[long]]") })],
+  ["gateway, responses", () => timedRequest(`${slowGateway.url}/v1/responses`, { method: "POST", headers: viaGateway, body: responsesBody(true, "Go [[long]]") })],
   ["gateway, native", () => timedRequest(`${slowGateway.url}/v1beta/models/gemini-3-flash:streamGenerateContent?alt=sse`, { method: "POST", headers: { ...json, "x-goog-api-key": key }, body: nativeBody("Go [[long]]") })],
 ];
 for (const [name, request] of streamed) {
@@ -138,7 +150,7 @@ for (const [name, request] of streamed) {
 say();
 say("### Memory of the gateway process");
 say();
-say(`peak resident set ${gateway.peakMb()} MB after ${SAMPLES * 8 + 400}+ requests (Node ${process.version}, one process serving both functions)`);
+say(`peak resident set ${gateway.peakMb()} MB after ${SAMPLES * 12 + 400}+ requests (Node ${process.version}, one process serving both functions)`);
 
 await gateway.stop();
 await slowGateway.stop();

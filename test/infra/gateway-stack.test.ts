@@ -4,7 +4,7 @@ import type { CfnElement } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
-import { TABLES, TTL_ATTRIBUTE, UPSTREAM_SECRET_ENV } from "../../lambda/store/schema.ts";
+import { RESPONSES_ITEM_TTL_ENV, RESPONSES_KEEP_ITEMS_ENV, TABLES, TTL_ATTRIBUTE, UPSTREAM_SECRET_ENV } from "../../lambda/store/schema.ts";
 import type { KeyAttribute } from "../../lambda/store/schema.ts";
 import { ACCESS } from "../../lib/access.ts";
 import { DEFAULT_CONFIG } from "../../lib/config.ts";
@@ -209,7 +209,7 @@ describe.each(TABLES.map((table) => [table.id, table] as const))("the %s table",
     expect(properties.GlobalSecondaryIndexes ?? []).toEqual(indexes);
   });
 
-  test("is on-demand, expires items by TTL, keeps point-in-time recovery and survives deletion", () => {
+  test("is on-demand, expires items by TTL, keeps point-in-time recovery unless its schema opts out, and survives deletion", () => {
     expect(table()).toMatchObject({
       DeletionPolicy: "Retain",
       UpdateReplacePolicy: "Retain",
@@ -219,11 +219,41 @@ describe.each(TABLES.map((table) => [table.id, table] as const))("the %s table",
         Replicas: [
           {
             DeletionProtectionEnabled: true,
-            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: schema.pointInTimeRecovery ?? true },
           },
         ],
       },
     });
+  });
+});
+
+describe("the Responses route's kept items", () => {
+  test("are readable and writable by the chat function alone", () => {
+    const onItems = policyStatements().filter(({ statement }) => mentions(statement, stack.tables.responseItems));
+    expect(onItems.flatMap(({ statement }) => actionsOf(statement))).toEqual(expect.arrayContaining(["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]));
+    expect([...new Set(onItems.flatMap(({ roles }) => roles))]).toEqual([logicalId(stack.chatFunction.role!)]);
+  });
+
+  test("are never backed up, so nothing outlives its hour", () => {
+    expect(template.findResources("AWS::DynamoDB::GlobalTable")[logicalId(stack.tables.responseItems)]).toMatchObject({
+      Properties: { Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }] },
+    });
+  });
+
+  test("follow the stack context: -c responsesKeepItems=false -c responsesItemTtlSeconds=600", () => {
+    const app = new App({ context: { "aws:cdk:bundling-stacks": [], responsesKeepItems: false, responsesItemTtlSeconds: 600 } });
+    const configured = new GatewayStack(app, "Configured", { env: ENV });
+    Template.fromStack(configured).hasResourceProperties("AWS::Lambda::Function", {
+      Role: { "Fn::GetAtt": [configured.resolve((configured.chatFunction.role!.node.defaultChild as CfnElement).logicalId), "Arn"] },
+      Environment: { Variables: Match.objectLike({ [RESPONSES_KEEP_ITEMS_ENV]: "false", [RESPONSES_ITEM_TTL_ENV]: "600" }) },
+    });
+    // By default, cdk.json's values: kept, for an hour; and only the chat function is told.
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Role: arnOf(stack.chatFunction.role!),
+      Environment: { Variables: Match.objectLike({ [RESPONSES_KEEP_ITEMS_ENV]: "true", [RESPONSES_ITEM_TTL_ENV]: "3600" }) },
+    });
+    const others = [stack.geminiFunction, stack.adminFunction, stack.sweeperFunction].map((fn) => JSON.stringify(template.findResources("AWS::Lambda::Function")[logicalId(fn)]));
+    expect(others.join()).not.toContain(RESPONSES_KEEP_ITEMS_ENV);
   });
 });
 
@@ -238,6 +268,7 @@ test("the stack outputs the URLs, table names and secret ARN the admin CLI looks
       "KeysTableName",
       "CreditsTableName",
       "TasksTableName",
+      "ResponseItemsTableName",
       "UpstreamSecretArn",
     ]),
   );

@@ -129,6 +129,11 @@ describe("each function's IAM policy (lib/access.ts)", () => {
     const customer = await newCustomer(fixture.gateway, 10_000_000, { rpm: 600, limits: { daily: 5_000_000 } });
     const taskId = await served(call("POST", "/v1/chat/completions", customer.key, hello));
     await served(call("POST", "/v1/chat/completions", customer.key, { ...hello, stream: true }));
+    // The Responses route keeps output items, reads them back by reference, and seals signatures.
+    const kept = (await call("POST", "/v1/responses", customer.key, { model: "gemini-3-flash", input: "Say hello" })).json() as { id: string; output: Array<{ id: string }> };
+    await settledTask(kept.id);
+    await served(call("POST", "/v1/responses", customer.key, { model: "gemini-3-flash", input: [{ role: "user", content: "Hi" }, ...kept.output.map((item) => ({ type: "item_reference", id: item.id })), { role: "user", content: "Again" }] }));
+    await served(call("POST", "/v1/responses", customer.key, { model: "gemini-3-flash", input: "Say hello", store: false, include: ["reasoning.encrypted_content"], stream: true }));
     await call("GET", "/v1/models", customer.key);
     await customerRoutes(customer.key, taskId, false);
     const broke = await newCustomer(fixture.gateway, 1);

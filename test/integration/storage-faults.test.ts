@@ -7,7 +7,7 @@ import { getTask } from "../../lambda/store/tasks.ts";
 import { logger } from "../../lambda/telemetry/logger.ts";
 import { balanceOf, newCustomer, startGatewayWithFakeGoogle, type Customer, type GatewayFixture } from "../support/gateway-fixture.ts";
 import { apiFailure, genai } from "../support/gemini-sdk.ts";
-import { isAdmission, isSettlement, startStorageProxy, type StorageFault, type StorageProxy } from "../support/storage-proxy.ts";
+import { isAdmission, isItemKeeping, isSettlement, startStorageProxy, type StorageFault, type StorageProxy } from "../support/storage-proxy.ts";
 
 /** Production's per-call bound, and one attempt per call, so a frozen DynamoDB costs each test seconds, not minutes. */
 const TIMEOUTS = { DYNAMODB_CONNECT_TIMEOUT_MS: "1000", DYNAMODB_REQUEST_TIMEOUT_MS: "1500", DYNAMODB_MAX_ATTEMPTS: "1" };
@@ -166,5 +166,49 @@ describe.each<StorageFault>(["freeze", "kill", "error"])("when DynamoDB stops (%
     expect(elements.length).toBeGreaterThan(1);
     expect(elements.at(-1)?.error).toMatchObject({ message: STREAM_MESSAGES.completeUnrecorded, details: [{ reason: "storage_unavailable" }] });
     await expectBooksBalanceAfterSweep(raw.headers.get("x-request-id") ?? "");
+  });
+});
+
+describe("the Responses route when DynamoDB fails (error) at the end", () => {
+  test("a stream whose bill cannot be recorded arrives whole, then error, then response.completed: the SDK raises the truth", async () => {
+    proxy.inject({ fault: "error", operation: "TransactWriteItems", match: isSettlement });
+    const raw = await fetch(`${fixture.gateway.url}/v1/responses`, { method: "POST", headers: { authorization: `Bearer ${customer.key}` }, body: JSON.stringify({ model: "gemini-3-flash", input: "Say hello", stream: true }) });
+    const names = [...(await raw.text()).matchAll(/^event: (\S+)$/gm)].map((match) => match[1]);
+    expect(names.slice(-3)).toEqual(["response.output_item.done", "error", "response.completed"]);
+    await expectBooksBalanceAfterSweep(raw.headers.get("x-request-id") ?? "");
+
+    proxy.inject({ fault: "error", operation: "TransactWriteItems", match: isSettlement });
+    let text = "";
+    const error = await (async () => {
+      for await (const event of await customer.openai.responses.create({ model: "gemini-3-flash", input: "Say hello", stream: true })) if (event.type === "response.output_text.delta") text += event.delta;
+    })().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(text).toContain("Hello from");
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toMatchObject({ code: "storage_unavailable", message: STREAM_MESSAGES.completeUnrecorded });
+  });
+
+  test("a whole response whose bill cannot be recorded is a 503 that charges nothing", async () => {
+    proxy.inject({ fault: "error", operation: "TransactWriteItems", match: isSettlement });
+    const error = await customer.openai.responses.create({ model: "gemini-3-flash", input: "Say hello" }).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toMatchObject({ status: 503, code: "storage_unavailable" });
+    await expectBooksBalanceAfterSweep((error as APIError).headers?.get("x-request-id") ?? "");
+  });
+
+  test.each([false, true])("items that cannot be kept leave the answer whole and billed, and it says store: false (streamed: %s)", async (stream) => {
+    proxy.inject({ fault: "error", operation: "PutItem", match: isItemKeeping });
+    const response = stream
+      ? await customer.openai.responses.stream({ model: "gemini-3-flash", input: "Say hello" }).finalResponse()
+      : await customer.openai.responses.create({ model: "gemini-3-flash", input: "Say hello" });
+    expect(response.output_text).toContain("Hello from");
+    expect((response as { store?: boolean }).store).toBe(false);
+    expect(errorLog).toHaveBeenCalledWith(expect.stringContaining("could not be kept"), expect.objectContaining({ taskId: response.id }));
+    proxy.heal();
+    expect(await getTask(response.id)).toMatchObject({ status: "settled", charge: (response.usage as unknown as { credits: number }).credits });
   });
 });

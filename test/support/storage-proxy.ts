@@ -32,6 +32,8 @@ export interface StorageProxy {
 export const isSettlement = (body: string): boolean => body.includes("#status = :held");
 /** The admission transaction: it alone creates the task row. */
 export const isAdmission = (body: string): boolean => body.includes("attribute_not_exists(taskId)");
+/** The write of a response's output items for `item_reference` (not of the sealing key, in the same table). */
+export const isItemKeeping = (body: string): boolean => body.includes("responseItems") && body.includes('"responseId":{"S":"resp_');
 
 export async function startStorageProxy(target: string): Promise<StorageProxy> {
   const upstream = new URL(target);

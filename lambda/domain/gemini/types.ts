@@ -32,6 +32,8 @@ export interface FunctionResponse {
   name: string;
   /** Google's convention: the result under `output`, a failure under `error`. */
   response: Record<string, unknown>;
+  /** Images and files the function returned (Gemini 3's multimodal function responses). */
+  parts?: { inlineData?: InlineData; fileData?: FileData }[];
 }
 
 export type MediaResolutionLevel = "MEDIA_RESOLUTION_LOW" | "MEDIA_RESOLUTION_MEDIUM" | "MEDIA_RESOLUTION_HIGH" | "MEDIA_RESOLUTION_ULTRA_HIGH";

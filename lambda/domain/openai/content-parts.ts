@@ -6,7 +6,7 @@
  * | `text`                                        | `{ text }`                                         |
  * | `image_url` with a `data:` URL                | `{ inlineData: { mimeType, data } }`               |
  * | `image_url` with an http(s) URL               | `{ fileData: { mimeType, fileUri } }` (Google fetches it) |
- * | `image_url.detail` `low` / `high`             | part `mediaResolution` LOW / HIGH                  |
+ * | `image_url.detail` `low` / `high` / `original`| part `mediaResolution` LOW / HIGH / ULTRA_HIGH     |
  * | `input_audio { data, format }`                | `{ inlineData: { mimeType: "audio/<format>" } }`   |
  * | `file.file_data` (data URL, or base64 + name) | `{ inlineData }` — e.g. PDFs                        |
  * | `file.file_id` that is an http(s) URL         | `{ fileData }`                                     |
@@ -15,7 +15,7 @@
  * sent as `image/jpeg`, which Google accepts for any image it can decode.
  * Empty text parts are dropped: Gemini rejects empty `text`.
  */
-import type { Part } from "../gemini/types.ts";
+import type { MediaResolutionLevel, Part } from "../gemini/types.ts";
 import { expectArray, expectObject, expectOneOf, expectString, fail, isObject, optionalString } from "../validate.ts";
 import type { JsonObject } from "../validate.ts";
 
@@ -46,6 +46,13 @@ const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
 };
 
 const AUDIO_FORMATS = ["wav", "mp3", "aac", "flac", "ogg", "aiff"] as const;
+
+/** `detail` values that set a media resolution; `auto` and anything else leave Gemini's default. */
+const DETAIL_LEVELS: ReadonlyMap<string, MediaResolutionLevel> = new Map([
+  ["low", "MEDIA_RESOLUTION_LOW"],
+  ["high", "MEDIA_RESOLUTION_HIGH"],
+  ["original", "MEDIA_RESOLUTION_ULTRA_HIGH"],
+]);
 
 /**
  * Reads text-only content (system, developer, tool and assistant messages) into its text pieces.
@@ -93,12 +100,8 @@ function imagePart(part: JsonObject, path: string): Part {
   // Some clients send `image_url` as a bare string rather than `{ url }`.
   const image = isObject(part.image_url) ? part.image_url : { url: part.image_url };
   const urlPath = isObject(part.image_url) ? `${path}.image_url.url` : `${path}.image_url`;
-  const url = expectString(image.url, urlPath);
-  const media = mediaFromUrl(url, urlPath, "image/jpeg");
   const detail = optionalString(image.detail, `${path}.image_url.detail`);
-  if (detail === "low") return { ...media, mediaResolution: { level: "MEDIA_RESOLUTION_LOW" } };
-  if (detail === "high") return { ...media, mediaResolution: { level: "MEDIA_RESOLUTION_HIGH" } };
-  return media;
+  return imageFromUrl(expectString(image.url, urlPath), urlPath, detail);
 }
 
 function audioPart(audio: JsonObject, path: string): Part {
@@ -110,16 +113,45 @@ function audioPart(audio: JsonObject, path: string): Part {
 function filePart(file: JsonObject, path: string): Part {
   const filename = optionalString(file.filename, `${path}.filename`);
   const fileData = optionalString(file.file_data, `${path}.file_data`);
-  if (fileData !== undefined) {
-    if (fileData.startsWith("data:")) return { inlineData: parseDataUrl(fileData, `${path}.file_data`) };
-    const mimeType = filename === undefined ? undefined : mimeFromName(filename);
-    if (mimeType === undefined) fail(`${path}.file_data`, "must be a data: URL (data:<mime>;base64,…) or come with a `filename` whose extension gives its type");
-    return { inlineData: { mimeType, data: fileData } };
-  }
+  if (fileData !== undefined) return inlineFile(fileData, filename, `${path}.file_data`);
   const fileId = optionalString(file.file_id, `${path}.file_id`);
   if (fileId === undefined) return fail(path, "needs `file_data` (a base64 data: URL)");
   if (!/^https?:\/\//.test(fileId)) return fail(`${path}.file_id`, "must be an http(s) URL; this gateway has no file storage, so send the file inline as `file_data`");
-  return mediaFromUrl(fileId, `${path}.file_id`, filename === undefined ? undefined : mimeFromName(filename));
+  return remoteFile(fileId, `${path}.file_id`, filename);
+}
+
+/**
+ * An image from a `data:` URL (inline) or an http(s) URL (Google fetches it); `detail` `low` and
+ * `high` set the part's media resolution, `original` the highest Gemini has.
+ *
+ * @example imageFromUrl("https://x.test/cat.png", "input[0].content[1].image_url", "low")
+ * // { fileData: { mimeType: "image/png", fileUri: "https://x.test/cat.png" }, mediaResolution: { level: "MEDIA_RESOLUTION_LOW" } }
+ */
+export function imageFromUrl(url: string, path: string, detail: string | undefined): Part {
+  const media = mediaFromUrl(url, path, "image/jpeg");
+  const level = detail === undefined ? undefined : DETAIL_LEVELS.get(detail);
+  return level === undefined ? media : { ...media, mediaResolution: { level } };
+}
+
+/**
+ * A file sent inline: a `data:` URL, or bare base64 whose `filename` extension gives its type.
+ *
+ * @example inlineFile("data:application/pdf;base64,JVBE", undefined, "file_data") // { inlineData: { mimeType: "application/pdf", data: "JVBE" } }
+ */
+export function inlineFile(fileData: string, filename: string | undefined, path: string): Part {
+  if (fileData.startsWith("data:")) return { inlineData: parseDataUrl(fileData, path) };
+  const mimeType = filename === undefined ? undefined : mimeFromName(filename);
+  if (mimeType === undefined) fail(path, "must be a data: URL (data:<mime>;base64,…) or come with a `filename` whose extension gives its type");
+  return { inlineData: { mimeType, data: fileData } };
+}
+
+/**
+ * A file Google fetches from an http(s) URL; its type comes from the URL's or the filename's extension.
+ *
+ * @example remoteFile("https://x.test/a.pdf", "file_url") // { fileData: { mimeType: "application/pdf", fileUri: "https://x.test/a.pdf" } }
+ */
+export function remoteFile(url: string, path: string, filename?: string): Part {
+  return mediaFromUrl(url, path, filename === undefined ? undefined : mimeFromName(filename));
 }
 
 function mediaFromUrl(url: string, path: string, fallbackMime: string | undefined): Part {

@@ -83,10 +83,22 @@ export function toGeminiConversation(value: unknown): GeminiConversation {
     }
   });
   requireAnswered(pending);
+  return assembleConversation(system, contents, "messages");
+}
 
+/**
+ * The conversation both OpenAI dialects send once they have read their own fields: same-role
+ * contents merged (parts never are), the sentinel where a call's signature is missing, and the
+ * system parts as `systemInstruction` — or as the only content when there is nothing else.
+ *
+ * @example
+ * assembleConversation([{ text: "Be terse." }], [{ role: "user", parts: [{ text: "Hi" }] }], "messages")
+ * // { contents: [{ role: "user", parts: [{ text: "Hi" }] }], systemInstruction: { parts: [{ text: "Be terse." }] } }
+ */
+export function assembleConversation(system: Part[], contents: Content[], field: string): GeminiConversation {
   const merged = mergeSameRole(contents);
   if (merged.length === 0) {
-    if (system.length === 0) fail("messages", "has no content to send");
+    if (system.length === 0) fail(field, "has no content to send");
     return { contents: [{ role: "user", parts: system }] };
   }
   const conversation: GeminiConversation = { contents: withSentinels(merged) };
@@ -126,7 +138,12 @@ function assistantParts(message: JsonObject, path: string): { parts: Part[]; cal
   return { parts, calls };
 }
 
-function parseArguments(value: unknown, path: string): Record<string, unknown> {
+/**
+ * A call's `arguments` text → Gemini's `args` object; `""` means `{}`.
+ *
+ * @example parseArguments('{"city":"Paris"}', "input[1].arguments") // { city: "Paris" }
+ */
+export function parseArguments(value: unknown, path: string): Record<string, unknown> {
   const text = expectString(value, path);
   if (text.trim() === "") return {};
   let parsed: unknown;

@@ -39,7 +39,7 @@ export function readParts(parts: readonly Part[] | undefined, reasoningVisible: 
 }
 
 /** @example toolCallId({ name: "f" }, { id: "req_1", created: 0, model: "m" }, 2) // "call_req_1_2" */
-export function toolCallId(call: FunctionCall, ctx: CompletionContext, index: number): string {
+export function toolCallId(call: FunctionCall, ctx: Pick<CompletionContext, "id">, index: number): string {
   return typeof call.id === "string" && call.id !== "" ? call.id : `call_${ctx.id}_${index}`;
 }
 

@@ -67,7 +67,17 @@ export function planReasoning(body: JsonObject, model: ModelSpec): ReasoningPlan
     readEffort(reasoning?.effort, "reasoning.effort") ??
     (enabled === false ? "none" : undefined);
 
-  const visible = isVisible(effort, showThinking, reasoning, exclude);
+  return thinkingFor(effort, isVisible(effort, showThinking, reasoning, exclude), model);
+}
+
+/**
+ * The `thinkingConfig` for an effort (or none) and whether thought summaries come back, for one
+ * model: the part both OpenAI dialects share once they have read their own fields.
+ *
+ * @example thinkingFor("minimal", true, findModel("gemini-3.1-pro-preview")!)
+ * // { thinkingConfig: { thinkingLevel: "LOW", includeThoughts: true }, visible: true }
+ */
+export function thinkingFor(effort: ReasoningEffort | undefined, visible: boolean, model: ModelSpec): ReasoningPlan {
   if (effort === undefined) return visible ? { thinkingConfig: { includeThoughts: true }, visible } : { visible };
   return { thinkingConfig: { thinkingLevel: WIRE_LEVEL[clampLevel(EFFORT_TARGET[effort], model)], includeThoughts: visible }, visible };
 }
@@ -97,6 +107,7 @@ function isVisible(effort: ReasoningEffort | undefined, showThinking: boolean | 
   return effort !== undefined;
 }
 
-function readEffort(value: unknown, path: string): ReasoningEffort | undefined {
+/** @example readEffort("high", "reasoning.effort") // "high" */
+export function readEffort(value: unknown, path: string): ReasoningEffort | undefined {
   return value === undefined || value === null ? undefined : expectOneOf(value, path, REASONING_EFFORTS);
 }

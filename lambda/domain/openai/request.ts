@@ -27,10 +27,11 @@
 import { findModel, modelIds } from "../catalog.ts";
 import type { ModelSpec } from "../catalog.ts";
 import { InvalidRequestError, ModelNotFoundError } from "../errors.ts";
-import type { GenerateContentRequest, GenerationConfig } from "../gemini/types.ts";
+import type { GenerateContentRequest, GenerationConfig, ThinkingConfig } from "../gemini/types.ts";
 import { toGeminiConversation } from "./messages.ts";
 import { planReasoning } from "./reasoning.ts";
 import { toResponseFormat } from "./response-format.ts";
+import type { StructuredOutput } from "./response-format.ts";
 import { toGeminiTools } from "./tools.ts";
 import { definedOnly, expectString, fail, isObject, optionalArray, optionalBoolean, optionalNumber, optionalObject, optionalString } from "../validate.ts";
 import type { JsonObject } from "../validate.ts";
@@ -49,12 +50,13 @@ export interface ChatRequestPlan {
 }
 
 type GenerationMapper = (value: unknown, path: string, model: ModelSpec) => Partial<GenerationConfig>;
+export type SamplingField = "temperature" | "top_p" | "seed" | "stop" | "presence_penalty" | "frequency_penalty";
 
 const INT32 = { min: -2_147_483_648, max: 2_147_483_647, integer: true };
 const PENALTY = { min: -2, max: 2 };
 
 /** OpenAI sampling fields → `generationConfig`, one row per field. */
-const GENERATION_FIELDS: Readonly<Record<string, GenerationMapper>> = {
+const GENERATION_FIELDS: Readonly<Record<SamplingField, GenerationMapper>> = {
   temperature: (value, path) => ({ temperature: optionalNumber(value, path, { min: 0, max: 2 }) }),
   top_p: (value, path) => ({ topP: optionalNumber(value, path, { min: 0, max: 1 }) }),
   seed: (value, path) => ({ seed: optionalNumber(value, path, INT32) }),
@@ -68,6 +70,8 @@ const GENERATION_FIELDS: Readonly<Record<string, GenerationMapper>> = {
     return { frequencyPenalty: model.acceptsPenalties ? penalty : undefined };
   },
 };
+
+const SAMPLING_FIELDS: readonly SamplingField[] = ["temperature", "top_p", "seed", "stop", "presence_penalty", "frequency_penalty"];
 
 /** Fields we refuse: each returns the problem when the value asks for something we cannot do. */
 const UNSUPPORTED: Readonly<Record<string, (value: unknown) => string | undefined>> = {
@@ -108,16 +112,8 @@ export function planChatRequest(input: unknown): ChatRequestPlan {
   const maxOutputTokens = readMaxOutputTokens(input, model);
   const reasoning = planReasoning(input, model);
 
-  const sampling = Object.entries(GENERATION_FIELDS).reduce<GenerationConfig>(
-    (config, [field, map]) => ({ ...config, ...map(input[field], field, model) }),
-    {},
-  );
-  const generationConfig: GenerationConfig = definedOnly({
-    ...sampling,
-    maxOutputTokens,
-    ...toResponseFormat(input.response_format),
-    thinkingConfig: reasoning.thinkingConfig,
-  });
+  const sampling = samplingConfig(input, SAMPLING_FIELDS, model);
+  const generationConfig = assembleGenerationConfig(sampling, maxOutputTokens, toResponseFormat(input.response_format), reasoning.thinkingConfig);
 
   const plan: ChatRequestPlan = {
     model,
@@ -130,7 +126,37 @@ export function planChatRequest(input: unknown): ChatRequestPlan {
   return plan;
 }
 
-function resolveModel(value: unknown): ModelSpec {
+/**
+ * The sampling fields (`temperature`, `top_p`, …) the body gives, of those named, read by the same
+ * rows on both OpenAI dialects.
+ *
+ * @example samplingConfig({ temperature: 0.2 }, ["temperature", "top_p"], model) // { temperature: 0.2, topP: undefined }
+ */
+export function samplingConfig(body: JsonObject, fields: readonly SamplingField[], model: ModelSpec): GenerationConfig {
+  return fields.reduce<GenerationConfig>((config, field) => ({ ...config, ...GENERATION_FIELDS[field](body[field], field, model) }), {});
+}
+
+/**
+ * `generationConfig` in the one order both OpenAI dialects build it, so the same request gives the
+ * same Gemini body byte for byte — and so the same hold.
+ *
+ * @example assembleGenerationConfig({ temperature: 1 }, 100, {}, undefined) // { temperature: 1, maxOutputTokens: 100 }
+ */
+export function assembleGenerationConfig(
+  sampling: GenerationConfig,
+  maxOutputTokens: number | undefined,
+  output: StructuredOutput,
+  thinkingConfig: ThinkingConfig | undefined,
+): GenerationConfig {
+  return definedOnly({ ...sampling, maxOutputTokens, ...output, thinkingConfig });
+}
+
+/**
+ * The catalog model a body's `model` names; an unknown one is a 404 listing the offered ids.
+ *
+ * @example resolveModel("google/gemini-3-flash-preview").id // "gemini-3-flash-preview"
+ */
+export function resolveModel(value: unknown): ModelSpec {
   const name = expectString(value, "model");
   const model = findModel(name);
   if (model === undefined) {

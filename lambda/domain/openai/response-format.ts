@@ -13,13 +13,14 @@
 import type { GenerationConfig } from "../gemini/types.ts";
 import { toGeminiSchema } from "./json-schema.ts";
 import { expectObject, expectOneOf, fail, isObject, optionalBoolean, optionalObject, optionalString } from "../validate.ts";
+import type { JsonObject } from "../validate.ts";
 
 /**
  * Reads `response_format` into generation settings.
  *
  * @example toResponseFormat({ type: "json_object" }) // { responseMimeType: "application/json" }
  */
-export function toResponseFormat(value: unknown): Pick<GenerationConfig, "responseMimeType" | "responseJsonSchema"> {
+export function toResponseFormat(value: unknown): StructuredOutput {
   const format = optionalObject(value, "response_format");
   if (format === undefined) return {};
   switch (expectOneOf(format.type, "response_format.type", ["text", "json_object", "json_schema"])) {
@@ -27,14 +28,26 @@ export function toResponseFormat(value: unknown): Pick<GenerationConfig, "respon
       return {};
     case "json_object":
       return { responseMimeType: "application/json" };
-    case "json_schema": {
-      const spec = expectObject(format.json_schema, "response_format.json_schema");
-      optionalString(spec.name, "response_format.json_schema.name");
-      optionalString(spec.description, "response_format.json_schema.description");
-      optionalBoolean(spec.strict, "response_format.json_schema.strict");
-      if (spec.schema === undefined || spec.schema === null) return { responseMimeType: "application/json" };
-      if (!isObject(spec.schema)) fail("response_format.json_schema.schema", "must be a JSON Schema object");
-      return { responseMimeType: "application/json", responseJsonSchema: toGeminiSchema({ ...spec.schema }) };
-    }
+    case "json_schema":
+      return jsonSchemaOutput(expectObject(format.json_schema, "response_format.json_schema"), "response_format.json_schema");
   }
+}
+
+/** The generation settings `toResponseFormat` and the Responses API's `text.format` produce. */
+export type StructuredOutput = Pick<GenerationConfig, "responseMimeType" | "responseJsonSchema">;
+
+/**
+ * A JSON Schema output spec (`name`, `description`, `strict`, `schema`, under `path`) → JSON output
+ * that follows the schema; without `schema`, JSON only.
+ *
+ * @example jsonSchemaOutput({ name: "city", schema: { type: "object" } }, "text.format")
+ * // { responseMimeType: "application/json", responseJsonSchema: { type: "object" } }
+ */
+export function jsonSchemaOutput(spec: JsonObject, path: string): StructuredOutput {
+  optionalString(spec.name, `${path}.name`);
+  optionalString(spec.description, `${path}.description`);
+  optionalBoolean(spec.strict, `${path}.strict`);
+  if (spec.schema === undefined || spec.schema === null) return { responseMimeType: "application/json" };
+  if (!isObject(spec.schema)) fail(`${path}.schema`, "must be a JSON Schema object");
+  return { responseMimeType: "application/json", responseJsonSchema: toGeminiSchema({ ...spec.schema }) };
 }

@@ -16,6 +16,9 @@
  * - `parallel_tool_calls: false` is accepted but has no effect: Gemini has no switch for it, so the model
  *   may still return several calls in one turn, and every one of them is passed on.
  * - `tool_choice` without tools: `none`/`auto` are no-ops; `required` or a named function is a 400.
+ *
+ * The Responses API (domain/openai-responses/tools.ts) spells tools and choices flatter; it reads its
+ * own shapes and shares the rest from here: {@link functionDeclaration} and {@link toolsFor}.
  */
 import type { FunctionDeclaration, Tool, ToolConfig } from "../gemini/types.ts";
 import { toGeminiSchema } from "./json-schema.ts";
@@ -31,6 +34,18 @@ export interface GeminiTools {
   toolConfig?: ToolConfig;
 }
 
+/** A declared function and where its name was given, for messages about it. */
+export interface DeclaredFunction {
+  readonly declaration: FunctionDeclaration;
+  readonly namePath: string;
+}
+
+/** A tool choice as either dialect gives it, read into one shape; every name keeps its field path. */
+export type ToolChoice =
+  | { readonly kind: "mode"; readonly mode: keyof typeof MODES }
+  | { readonly kind: "function"; readonly name: string; readonly path: string }
+  | { readonly kind: "allowed"; readonly mode: "auto" | "required"; readonly names: readonly { readonly name: string; readonly path: string }[] };
+
 /**
  * Translates the tool fields of the request body.
  *
@@ -40,34 +55,58 @@ export interface GeminiTools {
  */
 export function toGeminiTools(body: JsonObject): GeminiTools {
   optionalBoolean(body.parallel_tool_calls, "parallel_tool_calls");
-  let declarations = (optionalArray(body.tools, "tools") ?? []).map((raw, index) => declaration(raw, `tools[${index}]`));
-  const names = new Set<string>();
-  declarations.forEach(({ name }, index) => {
-    if (names.has(name)) fail(`tools[${index}].function.name`, `repeats "${name}"; function names must be unique`);
-    names.add(name);
-  });
+  const functions = (optionalArray(body.tools, "tools") ?? []).map((raw, index) => chatFunction(raw, `tools[${index}]`));
+  return toolsFor(functions, readChatChoice(body.tool_choice), "tool_choice");
+}
 
-  const choice = body.tool_choice;
+/**
+ * Reads one function's `name`, `description`, `parameters` and `strict` (under `path`) into a
+ * Gemini declaration.
+ *
+ * @example functionDeclaration({ name: "now", strict: true }, "tools[0]") // { name: "now" }
+ */
+export function functionDeclaration(fn: JsonObject, path: string): FunctionDeclaration {
+  const name = expectName(fn.name, `${path}.name`);
+  if (!GEMINI_FUNCTION_NAME.test(name)) {
+    fail(`${path}.name`, "must start with a letter or _ and use only A-Z a-z 0-9 _ . : - (at most 128 characters)");
+  }
+  optionalBoolean(fn.strict, `${path}.strict`);
+  const result: FunctionDeclaration = { name };
+  const description = optionalString(fn.description, `${path}.description`);
+  if (description !== undefined) result.description = description;
+  if (fn.parameters !== undefined && fn.parameters !== null) {
+    if (!isObject(fn.parameters)) fail(`${path}.parameters`, "must be a JSON Schema object");
+    result.parametersJsonSchema = toGeminiSchema({ ...fn.parameters });
+  }
+  return result;
+}
+
+/**
+ * The Gemini `tools` and `toolConfig` for some declared functions and a choice among them: names
+ * must be unique, a choice must name declared functions, and `allowed` sends only the ones it lists.
+ *
+ * @example toolsFor([{ declaration: { name: "f" }, namePath: "tools[0].name" }], { kind: "mode", mode: "required" }, "tool_choice")
+ * // { tools: [{ functionDeclarations: [{ name: "f" }] }], toolConfig: { functionCallingConfig: { mode: "ANY" } } }
+ */
+export function toolsFor(functions: readonly DeclaredFunction[], choice: ToolChoice | undefined, choicePath: string): GeminiTools {
+  const names = new Set<string>();
+  for (const { declaration, namePath } of functions) {
+    if (names.has(declaration.name)) fail(namePath, `repeats "${declaration.name}"; function names must be unique`);
+    names.add(declaration.name);
+  }
+  const declared = (name: string, path: string) => (names.has(name) ? name : fail(path, `("${name}") is not one of the functions in \`tools\``));
+
+  let declarations = functions.map(({ declaration }) => declaration);
   let toolConfig: ToolConfig | undefined;
-  if (choice === undefined || choice === null) {
-    toolConfig = undefined;
-  } else if (typeof choice === "string") {
-    const mode = expectOneOf(choice, "tool_choice", ["none", "auto", "required"]);
-    if (mode === "required" && names.size === 0) fail("tool_choice", 'is "required" but no `tools` were given');
-    toolConfig = names.size === 0 ? undefined : { functionCallingConfig: { mode: MODES[mode] } };
-  } else {
-    const object = expectObject(choice, "tool_choice");
-    const type = expectOneOf(object.type, "tool_choice.type", ["function", "allowed_tools"]);
-    if (type === "function") {
-      const name = declaredName(expectObject(object.function, "tool_choice.function").name, "tool_choice.function.name", names);
-      toolConfig = { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [name] } };
-    } else {
-      const allowed = expectObject(object.allowed_tools, "tool_choice.allowed_tools");
-      const mode = expectOneOf(allowed.mode, "tool_choice.allowed_tools.mode", ["auto", "required"]);
-      const kept = new Set(allowedNames(allowed, names));
-      declarations = declarations.filter(({ name }) => kept.has(name));
-      toolConfig = { functionCallingConfig: { mode: MODES[mode] } };
-    }
+  if (choice?.kind === "mode") {
+    if (choice.mode === "required" && names.size === 0) fail(choicePath, 'is "required" but no `tools` were given');
+    toolConfig = names.size === 0 ? undefined : { functionCallingConfig: { mode: MODES[choice.mode] } };
+  } else if (choice?.kind === "function") {
+    toolConfig = { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [declared(choice.name, choice.path)] } };
+  } else if (choice?.kind === "allowed") {
+    const kept = new Set(choice.names.map(({ name, path }) => declared(name, path)));
+    declarations = declarations.filter(({ name }) => kept.has(name));
+    toolConfig = { functionCallingConfig: { mode: MODES[choice.mode] } };
   }
 
   const translated: GeminiTools = {};
@@ -76,40 +115,31 @@ export function toGeminiTools(body: JsonObject): GeminiTools {
   return translated;
 }
 
-function declaration(raw: unknown, path: string): FunctionDeclaration {
+function chatFunction(raw: unknown, path: string): DeclaredFunction {
   const tool = expectObject(raw, path);
-  const type = tool.type;
-  if (type === "custom") fail(`${path}.type`, 'is "custom"; Gemini supports only function tools');
-  expectOneOf(type, `${path}.type`, ["function"]);
-  const fn = expectObject(tool.function, `${path}.function`);
-  const name = expectName(fn.name, `${path}.function.name`);
-  if (!GEMINI_FUNCTION_NAME.test(name)) {
-    fail(`${path}.function.name`, "must start with a letter or _ and use only A-Z a-z 0-9 _ . : - (at most 128 characters)");
-  }
-  optionalBoolean(fn.strict, `${path}.function.strict`);
-  const result: FunctionDeclaration = { name };
-  const description = optionalString(fn.description, `${path}.function.description`);
-  if (description !== undefined) result.description = description;
-  if (fn.parameters !== undefined && fn.parameters !== null) {
-    if (!isObject(fn.parameters)) fail(`${path}.function.parameters`, "must be a JSON Schema object");
-    result.parametersJsonSchema = toGeminiSchema({ ...fn.parameters });
-  }
-  return result;
+  if (tool.type === "custom") fail(`${path}.type`, 'is "custom"; Gemini supports only function tools');
+  expectOneOf(tool.type, `${path}.type`, ["function"]);
+  return { declaration: functionDeclaration(expectObject(tool.function, `${path}.function`), `${path}.function`), namePath: `${path}.function.name` };
 }
 
-function allowedNames(allowed: JsonObject, declared: Set<string>): string[] {
+function readChatChoice(choice: unknown): ToolChoice | undefined {
+  if (choice === undefined || choice === null) return undefined;
+  if (typeof choice === "string") return { kind: "mode", mode: expectOneOf(choice, "tool_choice", ["none", "auto", "required"]) };
+  const object = expectObject(choice, "tool_choice");
+  const type = expectOneOf(object.type, "tool_choice.type", ["function", "allowed_tools"]);
+  if (type === "function") {
+    return { kind: "function", name: expectName(expectObject(object.function, "tool_choice.function").name, "tool_choice.function.name"), path: "tool_choice.function.name" };
+  }
+  const allowed = expectObject(object.allowed_tools, "tool_choice.allowed_tools");
+  const mode = expectOneOf(allowed.mode, "tool_choice.allowed_tools.mode", ["auto", "required"]);
   const list = optionalArray(allowed.tools, "tool_choice.allowed_tools.tools") ?? fail("tool_choice.allowed_tools.tools", "is required");
-  return list.map((raw, index) => {
+  const names = list.map((raw, index) => {
     const path = `tool_choice.allowed_tools.tools[${index}]`;
     const entry = expectObject(raw, path);
     expectOneOf(entry.type, `${path}.type`, ["function"]);
     // OpenAI's own shape nests the name under `function`; accept a flat `name` too.
-    const name = isObject(entry.function) ? entry.function.name : entry.name;
-    return declaredName(name, isObject(entry.function) ? `${path}.function.name` : `${path}.name`, declared);
+    const namePath = isObject(entry.function) ? `${path}.function.name` : `${path}.name`;
+    return { name: expectName(isObject(entry.function) ? entry.function.name : entry.name, namePath), path: namePath };
   });
-}
-
-function declaredName(value: unknown, path: string, declared: Set<string>): string {
-  const name = expectName(value, path);
-  return declared.has(name) ? name : fail(path, `("${name}") is not one of the functions in \`tools\``);
+  return { kind: "allowed", mode, names };
 }

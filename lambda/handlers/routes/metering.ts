@@ -99,6 +99,11 @@ export async function collectAnswer(opened: OpenedStream, settle: Settle): Promi
 /** How a route writes one stream: what each upstream chunk, the end and a failure become. */
 export interface StreamView<Out> {
   push(chunk: GenerateContentChunk): Iterable<Out>;
+  /**
+   * After the last chunk, beside settlement: what must be done before the client hears the answer
+   * is complete (the Responses route keeps its output items). A rejection is logged, never thrown.
+   */
+  beforeFinish?(): Promise<void>;
   /** After the last chunk; `charge` is what was billed, or undefined when the bill could not be recorded. */
   finish(charge: number | undefined): Iterable<Out>;
   /** The in-band error: a failure after the first chunk, or a bill that could not be recorded. */
@@ -157,7 +162,7 @@ export async function* meteredStream<Out>(opened: OpenedStream, settle: Settle, 
     // Not `for await`: leaving that loop early (the client went away) would close Google's stream,
     // and the `finally` below must still be able to read it to the end.
     for (let next = await upstream.next(); !next.done; next = await upstream.next()) yield* sent(see(next.value));
-    const charge = await settleOnce();
+    const [charge] = await Promise.all([settleOnce(), beforeFinishing(view, taskId)]);
     outcome = charge === undefined ? [...view.finish(undefined), ...view.fail(new StorageUnavailableError(STREAM_MESSAGES.completeUnrecorded))] : [...view.finish(charge)];
   } catch (error) {
     if (!isUpstreamFailure(error)) logger.error("stream failed unexpectedly", { taskId, ...errorFacts(error) });
@@ -202,6 +207,14 @@ export function streamBody<Out>(opened: OpenedStream, settle: Settle, view: Stre
     if (!started) finish();
   });
   return body;
+}
+
+async function beforeFinishing<Out>(view: StreamView<Out>, taskId: string): Promise<void> {
+  try {
+    await view.beforeFinish?.();
+  } catch (error) {
+    logger.error("a stream's work before its end failed", { taskId, ...errorFacts(error) });
+  }
 }
 
 function streamFailure(error: unknown, charge: number | undefined, producedOutput: boolean, taskId: string): GatewayError {

@@ -43,6 +43,12 @@ describe("the gateway pipeline", () => {
     expect(response.json()).toMatchObject({ object: "list", data: expect.arrayContaining([expect.objectContaining({ id: "gemini-3-flash" })]) });
   });
 
+  test("gives a Responses request an id of OpenAI's shape, which is also its task id", async () => {
+    const response = await invoke(chat, createFunctionUrlEvent({ method: "POST", path: "/v1/responses", body: "{}" }));
+    expect(response.status).toBe(401);
+    expect(response.headers["x-request-id"]).toMatch(/^resp_[0-9A-Za-z]{24}$/);
+  });
+
   test("answers an unknown path with a 404 envelope listing what exists", async () => {
     const response = await invoke(chat, createFunctionUrlEvent({ path: "/v1/nothing" }));
     expect(response.status).toBe(404);

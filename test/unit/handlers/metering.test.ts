@@ -28,10 +28,11 @@ function opened(chunks: GenerateContentResponse[], failAfter?: number): OpenedSt
 }
 
 /** A view that writes each chunk's text and remembers the last usage, like the real ones. */
-function textView(options: { breakOn?: string } = {}): StreamView<string> {
+function textView(options: { breakOn?: string; beforeFinish?: () => Promise<void>; onFinish?: () => void } = {}): StreamView<string> {
   let usage: GenerateContentResponse["usageMetadata"];
   let produced = false;
   return {
+    ...(options.beforeFinish !== undefined && { beforeFinish: options.beforeFinish }),
     push: (c) => {
       const text = c.candidates?.[0]?.content?.parts[0]?.text ?? "";
       if (text === options.breakOn) throw new TypeError("a bug in a view");
@@ -39,7 +40,10 @@ function textView(options: { breakOn?: string } = {}): StreamView<string> {
       produced = true;
       return [text];
     },
-    finish: (charge) => [`<charged ${charge ?? "unknown"}>`],
+    finish: (charge) => {
+      options.onFinish?.();
+      return [`<charged ${charge ?? "unknown"}>`];
+    },
     fail: (failure: GatewayError) => [`<${failure.code}: ${failure.message}>`],
     end: () => ["<end>"],
     get usage() {
@@ -125,6 +129,18 @@ describe("meteredStream", () => {
     await stream.next();
     await expect(stream.return(undefined)).resolves.toEqual({ done: true, value: undefined });
     expect(errorLog).toHaveBeenCalledTimes(1);
+  });
+
+  test("runs the view's work before the end beside settlement, before finishing; a failure of it is logged, never thrown", async () => {
+    const order: string[] = [];
+    const beforeFinish = async () => void order.push("before");
+    const view = textView({ beforeFinish, onFinish: () => order.push("finish") });
+    expect(await drain(meteredStream(opened(three), recordingSettle().settle, view))).toEqual(["a", "b", "c", "<charged 42>", "<end>"]);
+    expect(order).toEqual(["before", "finish"]);
+
+    const broken = textView({ beforeFinish: () => Promise.reject(new TypeError("a bug before the end")) });
+    expect(await drain(meteredStream(opened(three), recordingSettle().settle, broken))).toEqual(["a", "b", "c", "<charged 42>", "<end>"]);
+    expect(errorLog).toHaveBeenCalledWith(expect.stringContaining("before its end failed"), expect.objectContaining({ error: "TypeError" }));
   });
 
   test("ends a stream whose own code fails with an internal error naming the task, charged for what was sent", async () => {
