@@ -36,7 +36,7 @@ export const ACCESS: Readonly<Record<FunctionName, Access>> = {
   gemini: API,
   admin: {
     keys: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], indexes: { byKeyId: ["Query"], byAccount: ["Query"] } },
-    credits: { table: ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query"], indexes: { byEntity: ["Query"] } },
+    credits: { table: ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "Query"], indexes: { byEntity: ["Query"] } },
     tasks: { indexes: { byAccount: ["Query"] } },
   },
   sweeper: {

@@ -1,7 +1,7 @@
 /** `accounts …`, `credits add` and `ledger`: the admin API's account operations, from the shell. */
 import { parseAccountChange, parseDayPeriod, parseIdempotencyKey, parseNewAccount, parsePage, parseTopUp } from "../../lambda/domain/admin-requests.ts";
 import { accountView, keyView, ledgerEntryView, listView, statementView } from "../../lambda/handlers/routes/views.ts";
-import { accountsPage, changeAccount, openAccount, showAccount } from "../../lambda/operations/accounts.ts";
+import { accountsPage, changeAccount, deleteAccount, openAccount, showAccount } from "../../lambda/operations/accounts.ts";
 import { currentMonth, ledgerFor, topUp } from "../../lambda/operations/credits.ts";
 import { arg, optionalInt, optionalString, query, required, requiredInt, type Values } from "./flags.ts";
 import { table, type CommandResult } from "./output.ts";
@@ -13,6 +13,7 @@ export const ACCOUNT_USAGE = `  accounts create --name N [--credits C] [--idempo
   accounts show ACCOUNT_ID
   accounts rename ACCOUNT_ID --name N
   accounts disable ACCOUNT_ID | accounts enable ACCOUNT_ID  (a disabled account's keys get 401; nothing it holds is lost)
+  accounts delete ACCOUNT_ID   (a disabled account holding nothing: its keys, ledger and usage go too)
   credits add --account ACCOUNT_ID --amount C [--note T] [--idempotency-key K]   (--amount=-C takes credits back)
   ledger --account ACCOUNT_ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--cursor C]   [--csv]`;
 
@@ -52,6 +53,10 @@ export const ACCOUNT_COMMANDS: Record<string, Command> = {
   "accounts enable": async ({ args }) => {
     const view = accountView(await changeAccount(arg(args, "ACCOUNT_ID"), { status: "active" }));
     return { data: view, text: `enabled ${view.id}` };
+  },
+  "accounts delete": async ({ args }) => {
+    const view = { ...accountView(await deleteAccount(arg(args, "ACCOUNT_ID"))), deleted: true };
+    return { data: view, text: `deleted ${view.id} (${view.name}), its keys, ledger and usage; its tasks expire with the retention period` };
   },
   "credits add": async ({ values }) => {
     const request = parseTopUp({ amount: requiredInt(values, "amount"), note: optionalString(values, "note") });

@@ -2,7 +2,7 @@
 import { parseKeySettings } from "../../lambda/domain/admin-requests.ts";
 import { keyView, managementKeyView } from "../../lambda/handlers/routes/views.ts";
 import { changeKey, changeKeyStatus, issueKey, keysOf, removeKey, rotateKey } from "../../lambda/operations/keys.ts";
-import { createManagementKey, listManagementKeys, setManagementKeyStatus } from "../../lambda/operations/management-keys.ts";
+import { createManagementKey, deleteManagementKey, listManagementKeys, setManagementKeyStatus } from "../../lambda/operations/management-keys.ts";
 import { arg, list, optionalInt, optionalString, required, type Values } from "./flags.ts";
 import { table, type CommandResult } from "./output.ts";
 
@@ -18,7 +18,7 @@ export const KEY_USAGE = `  keys create --account ACCOUNT_ID [--name N] [--rpm N
   keys delete KEY_ID
   management-keys create --name N                         (an mk- key for the admin API; printed once)
   management-keys list                                    [--csv]
-  management-keys disable ID | management-keys enable ID`;
+  management-keys disable ID | management-keys enable ID | management-keys delete ID`;
 
 const KEY_COLUMNS = ["id", "hint", "status", "name", "rpm", "spend_limits", "ip_allowlist", "models"];
 
@@ -93,5 +93,9 @@ export const KEY_COMMANDS: Record<string, Command> = {
   "management-keys enable": async ({ args }) => {
     const view = managementKeyView(await setManagementKeyStatus(arg(args, "ID"), "active"));
     return { data: view, text: `enabled ${view.id}` };
+  },
+  "management-keys delete": async ({ args }) => {
+    const view = managementKeyView(await deleteManagementKey(arg(args, "ID")));
+    return { data: { ...view, deleted: true }, text: `deleted ${view.id}` };
   },
 };

@@ -129,6 +129,13 @@ export class AccountNotFoundError extends GatewayError {
   }
 }
 
+/** An account that cannot be deleted yet; the reason says what to do first. */
+export class AccountNotDeletableError extends GatewayError {
+  constructor(accountId: string, reason: string) {
+    super(409, "account_not_deletable", "invalid_request_error", `Account ${accountId} cannot be deleted: ${reason}.`);
+  }
+}
+
 export class KeyNotFoundError extends GatewayError {
   constructor(keyId: string) {
     super(404, "key_not_found", "invalid_request_error", `No key ${keyId} exists.`);

@@ -5,8 +5,8 @@
 import type { AccountChange, NewAccount, Page } from "../domain/admin-requests.ts";
 import { AccountNotFoundError } from "../domain/errors.ts";
 import { generateAccountId, generateLedgerEntryId } from "../domain/keys.ts";
-import { createAccount, getAccount, listAccounts as listAccountItems, updateAccount, type AccountRecord } from "../store/accounts.ts";
-import { listKeys, type KeyRecord } from "../store/keys.ts";
+import { createAccount, deleteAccountItems, getAccount, listAccounts as listAccountItems, refuseDeletion, updateAccount, type AccountRecord } from "../store/accounts.ts";
+import { deleteKey, listKeys, type KeyRecord } from "../store/keys.ts";
 import type { Paged } from "../store/pages.ts";
 import { idempotencyFor } from "./idempotency.ts";
 
@@ -46,6 +46,22 @@ export async function showAccount(accountId: string): Promise<{ account: Account
  */
 export function changeAccount(accountId: string, change: AccountChange): Promise<AccountRecord> {
   return updateAccount(accountId, change);
+}
+
+/**
+ * Deletes a disabled account that holds nothing: its keys, its ledger, idempotency records and usage,
+ * then the account. Its tasks stay until the retention period ends (ids and counts, no text). For an
+ * account the operator is done with — a test, a mistake; a customer who leaves is disabled instead,
+ * so their statements stay. Run again after an interruption, it finishes the job.
+ *
+ * @example await deleteAccount("acct_…") // after changeAccount("acct_…", { status: "disabled" })
+ */
+export async function deleteAccount(accountId: string): Promise<AccountRecord> {
+  const account = await accountById(accountId);
+  refuseDeletion(account);
+  for (const key of await listKeys(accountId)) await deleteKey(key.keyHash);
+  await deleteAccountItems(accountId);
+  return account;
 }
 
 /** A key as it may be shown: everything but the hash. */

@@ -1,11 +1,11 @@
 /**
  * Management keys (`mk-…`): they open the admin API and nothing else, and a customer key opens
- * everything but it. Created, listed and disabled from the CLI, where the operator's AWS
+ * everything but it. Created, listed, disabled and deleted from the CLI, where the operator's AWS
  * credentials are the trust anchor; shown once, stored only as SHA-256.
  */
 import { KeyNotFoundError } from "../domain/errors.ts";
 import { generateManagementKey, generateManagementKeyId, hashKey, maskKey } from "../domain/keys.ts";
-import { MANAGEMENT_SCOPE, findKeyById, listKeys, putKey, updateKey, type KeyRecord } from "../store/keys.ts";
+import { MANAGEMENT_SCOPE, deleteKey, findKeyById, listKeys, putKey, updateKey, type KeyRecord } from "../store/keys.ts";
 import { publicKey, type PublicKey } from "./accounts.ts";
 
 /** @example const { key } = await createManagementKey("billing backend"); */
@@ -33,7 +33,18 @@ export async function listManagementKeys(): Promise<PublicKey[]> {
 }
 
 export async function setManagementKeyStatus(keyId: string, status: KeyRecord["status"]): Promise<PublicKey> {
+  return publicKey(await updateKey((await managementKey(keyId)).keyHash, { status }));
+}
+
+/** Deletes a management key for good (a warm admin instance may accept it for its 5-second cache). */
+export async function deleteManagementKey(keyId: string): Promise<PublicKey> {
+  const record = await managementKey(keyId);
+  await deleteKey(record.keyHash);
+  return publicKey(record);
+}
+
+async function managementKey(keyId: string): Promise<KeyRecord> {
   const record = await findKeyById(keyId);
   if (record === undefined || record.kind !== "management") throw new KeyNotFoundError(keyId);
-  return publicKey(await updateKey(record.keyHash, { status }));
+  return record;
 }

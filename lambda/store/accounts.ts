@@ -1,8 +1,8 @@
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { AccountNotFoundError } from "../domain/errors.ts";
+import { AccountNotDeletableError, AccountNotFoundError, IdempotencyConflictError, StorageUnavailableError } from "../domain/errors.ts";
 import { documentClient } from "./client.ts";
-import { ACCOUNT_ENTITY, ACCOUNT_SK, accountItem, accountPk, keyPk } from "./items.ts";
+import { ACCOUNT_ENTITY, ACCOUNT_SK, accountItem, accountPk, keyPk, usagePk } from "./items.ts";
 import { decodeCursor, encodeCursor, type Paged } from "./pages.ts";
 import { tableNames } from "./tables.ts";
 import { dayMoneyUpdate, idempotencyPut, ledgerEntryPut, replayed, type Idempotency, type LedgerEntry } from "./top-ups.ts";
@@ -50,8 +50,11 @@ export async function createAccount(
     const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
     if (options.idempotency === undefined || reasons.at(-1)?.Code !== "ConditionalCheckFailed") throw error;
     const first = await replayed(options.idempotency);
-    const existing = first?.accountId === undefined ? undefined : await getAccount(first.accountId);
-    if (existing === undefined) throw error;
+    if (first?.accountId === undefined) throw error;
+    const existing = await getAccount(first.accountId);
+    if (existing === undefined) {
+      throw new IdempotencyConflictError(`The Idempotency-Key "${options.idempotency.key}" opened account ${first.accountId}, which has since been deleted; use a new key to open another.`);
+    }
     return { account: existing, replayed: true };
   }
   return { account: record, replayed: false };
@@ -138,4 +141,60 @@ export function toAccount(item: Record<string, unknown>): AccountRecord {
     charged: Number(item.charged ?? 0),
     createdAt: Number(item.createdAt ?? 0),
   };
+}
+
+/**
+ * Deletes a disabled account that holds nothing, and what lives in its partitions: its ledger,
+ * idempotency records and usage aggregates (its keys are the caller's to delete first; its tasks
+ * expire with the retention period). The account item goes last, under the same conditions, so an
+ * interrupted deletion can simply be run again.
+ */
+export async function deleteAccountItems(accountId: string): Promise<void> {
+  const account = await getAccount(accountId);
+  if (account === undefined) throw new AccountNotFoundError(accountId);
+  refuseDeletion(account);
+  const TableName = tableNames().credits;
+  for (const pk of [usagePk(accountId), accountPk(accountId)]) {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(
+        new QueryCommand({ TableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, ProjectionExpression: "pk, sk", ExclusiveStartKey: cursor }),
+      );
+      const keys = (page.Items ?? []).filter((item) => item.sk !== ACCOUNT_SK);
+      for (let start = 0; start < keys.length; start += 25) await deleteAll(TableName, keys.slice(start, start + 25));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor !== undefined);
+  }
+  try {
+    await documentClient().send(
+      new DeleteCommand({
+        TableName,
+        Key: accountItem(accountId),
+        ConditionExpression: "#status = :disabled AND held = :zero",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":disabled": "disabled", ":zero": 0 },
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: unknown }).name !== "ConditionalCheckFailedException") throw error;
+    const now = await getAccount(accountId);
+    if (now !== undefined) refuseDeletion(now);
+  }
+}
+
+/** Throws the 409 that says why an account cannot be deleted yet, if it cannot. */
+export function refuseDeletion(account: AccountRecord): void {
+  if (account.status !== "disabled") throw new AccountNotDeletableError(account.accountId, "it is active: disable it first, so no key can start a request while it goes");
+  if (account.held > 0) throw new AccountNotDeletableError(account.accountId, `requests in flight hold ${account.held} credits: try again when they have settled`);
+}
+
+/** One BatchWriteItem of up to 25 deletes; what DynamoDB leaves unprocessed is sent again, a few times. */
+async function deleteAll(TableName: string, keys: Array<Record<string, unknown>>): Promise<void> {
+  let pending = keys.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } }));
+  for (let round = 0; pending.length > 0; round++) {
+    if (round === 5) throw new StorageUnavailableError();
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+    const { UnprocessedItems } = await documentClient().send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
+    pending = (UnprocessedItems?.[TableName] ?? []) as typeof pending;
+  }
 }

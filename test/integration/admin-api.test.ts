@@ -218,6 +218,42 @@ describe("the admin API", () => {
   });
 });
 
+describe("deleting an account", () => {
+  test("refuses an active one, then takes its keys, ledger and usage with it; its tasks stay", async () => {
+    const signupKey = `signup-${Math.random()}`;
+    const { body: account } = await admin<{ id: string }>("POST", "/admin/v1/accounts", { body: { name: "temporary", credits: 1_000_000 }, headers: { "idempotency-key": signupKey } });
+    await admin("POST", `/admin/v1/accounts/${account.id}/credits`, { body: { amount: 500 }, headers: { "idempotency-key": "delete-me-1" } });
+    const { body: issued } = await admin<{ id: string; key: string }>("POST", `/admin/v1/accounts/${account.id}/keys`, { body: { name: "k" } });
+    const openai = new OpenAI({ apiKey: issued.key, baseURL: `${env.fixture.gateway.url}/v1`, maxRetries: 0 });
+    const { _request_id: taskId } = await openai.chat.completions.create({ model: "gemini-3-flash", messages: [{ role: "user", content: "hi" }] });
+    await eventually(async () => (await customerGet(issued.key, "/v1/usage")).body.data !== undefined);
+
+    const active = await admin("DELETE", `/admin/v1/accounts/${account.id}`);
+    expect(active.status).toBe(409);
+    expect(active.body).toMatchObject({ error: { code: "account_not_deletable", message: expect.stringContaining("disable it first") } });
+    expect((await admin("GET", `/admin/v1/accounts/${account.id}`)).status).toBe(200);
+
+    await admin("PATCH", `/admin/v1/accounts/${account.id}`, { body: { status: "disabled" } });
+    const deleted = await admin("DELETE", `/admin/v1/accounts/${account.id}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ id: account.id, object: "account", deleted: true, status: "disabled" });
+
+    expect((await admin("GET", `/admin/v1/accounts/${account.id}`)).status).toBe(404);
+    expect((await admin("GET", `/admin/v1/accounts/${account.id}/keys`)).body).toMatchObject({ error: { code: "account_not_found" } });
+    expect((await admin("POST", `/admin/v1/keys/${issued.id}/rotate`)).body).toMatchObject({ error: { code: "key_not_found" } });
+    const usage = await admin<{ data: unknown[] }>("GET", `/admin/v1/usage?account_id=${account.id}`);
+    expect(usage.body.data).toEqual([]);
+    const tasks = await admin<{ data: Array<{ id: string }> }>("GET", `/admin/v1/tasks?account_id=${account.id}`);
+    expect(tasks.body.data.map((task) => task.id)).toEqual([taskId]);
+    expect(await eventually(async () => (await customerGet(issued.key, "/v1/credits")).status === 401)).toBe(true);
+
+    expect((await admin("DELETE", `/admin/v1/accounts/${account.id}`)).status).toBe(404);
+    const replay = await admin("POST", "/admin/v1/accounts", { body: { name: "temporary", credits: 1_000_000 }, headers: { "idempotency-key": signupKey } });
+    expect(replay.status).toBe(409);
+    expect(replay.body).toMatchObject({ error: { code: "idempotency_conflict", message: expect.stringContaining("has since been deleted") } });
+  });
+});
+
 describe("keys open only their own API", () => {
   test("an sk- key gets 401 on the admin API and an mk- key gets 401 on every model route", async () => {
     const { body: account } = await admin<{ id: string }>("POST", "/admin/v1/accounts", { body: { name: "walls", credits: 10_000 } });

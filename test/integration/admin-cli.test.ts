@@ -61,6 +61,7 @@ describe("the admin CLI", () => {
     expect(await adminJson("accounts", "disable", account.id)).toMatchObject({ status: "disabled", balance: 1_250 });
     expect(await adminJson("accounts", "enable", account.id)).toMatchObject({ status: "active" });
     expect(await adminJson("accounts", "rename", account.id, "--name", "acme ltd")).toMatchObject({ name: "acme ltd" });
+    expect((await admin("accounts", "delete", account.id)).stderr).toContain("disable it first");
 
     const ledger = await adminJson<{ statement: Record<string, number>; data: Array<{ kind: string; amount: number }> }>("ledger", "--account", account.id);
     expect(ledger.statement).toMatchObject({ opening_balance: 0, credits_added: 1_250, charged: 0, closing_balance: 1_250 });
@@ -68,6 +69,10 @@ describe("the admin CLI", () => {
       ["opening", 1_000],
       ["top_up", 250],
     ]);
+
+    await admin("accounts", "disable", account.id);
+    expect((await admin("accounts", "delete", account.id)).stdout).toContain(`deleted ${account.id} (acme ltd), its keys, ledger and usage`);
+    expect((await admin("accounts", "show", account.id)).stderr).toContain(`No account ${account.id} exists`);
   });
 
   test("prints a new key once, then lists, updates, disables, rotates and deletes it without ever storing it", async () => {
@@ -97,13 +102,15 @@ describe("the admin CLI", () => {
     expect((await admin("keys", "disable", created.id)).stderr).toContain(`No key ${created.id} exists`);
   });
 
-  test("creates, lists and disables management keys, printing each once", async () => {
+  test("creates, lists, disables and deletes management keys, printing each once", async () => {
     const created = await adminJson<{ id: string; key: string }>("management-keys", "create", "--name", "billing");
     expect(created.key).toMatch(/^mk-[0-9A-Za-z]{40}$/);
     const listed = await admin("management-keys", "list");
     expect(listed.stdout).toContain(created.id);
     expect(listed.stdout).not.toContain(created.key);
     expect(await adminJson("management-keys", "disable", created.id)).toMatchObject({ status: "disabled" });
+    expect(await adminJson("management-keys", "delete", created.id)).toMatchObject({ id: created.id, deleted: true });
+    expect((await admin("management-keys", "list")).stdout).not.toContain(created.id);
   });
 
   test("reports usage and tasks as tables, JSON or CSV", async () => {

@@ -73,6 +73,9 @@ function permissionsOf(commandName: string, input: Record<string, unknown>): str
     case "BatchGet":
     case "BatchGetItem":
       return Object.keys(input.RequestItems as object).map((table) => on(table, "BatchGetItem"));
+    case "BatchWrite":
+    case "BatchWriteItem":
+      return Object.keys(input.RequestItems as object).map((table) => on(table, "BatchWriteItem"));
     case "TransactGet":
     case "TransactGetItems":
       return (input.TransactItems as Array<{ Get: { TableName: string } }>).map((item) => on(item.Get.TableName, "GetItem"));
@@ -171,6 +174,8 @@ describe("each function's IAM policy (lib/access.ts)", () => {
     await call("DELETE", `/admin/v1/keys/${String(issued.id)}`, key);
     await call("GET", `/admin/v1/usage?account_id=${id}`, key);
     await call("GET", `/admin/v1/tasks?account_id=${id}`, key);
+    await call("PATCH", `/admin/v1/accounts/${id}`, key, { status: "disabled" });
+    await call("DELETE", `/admin/v1/accounts/${id}`, key);
 
     expect(recorded("admin").sort()).toEqual(granted("admin").sort());
   });

@@ -2,7 +2,7 @@
 import { parseAccountChange, parseDayPeriod, parseIdempotencyKey, parseNewAccount, parsePage, parseTopUp } from "../../../domain/admin-requests.ts";
 import { header, json } from "../../../http/function-url.ts";
 import type { GatewayRoute, RouteRequest } from "../../../middleware/types.ts";
-import { accountById, accountsPage, changeAccount, openAccount } from "../../../operations/accounts.ts";
+import { accountById, accountsPage, changeAccount, deleteAccount, openAccount } from "../../../operations/accounts.ts";
 import { currentMonth, ledgerFor, topUp } from "../../../operations/credits.ts";
 import { accountView, ledgerEntryView, listView, statementView } from "../views.ts";
 
@@ -44,6 +44,18 @@ export const ACCOUNT_ROUTES: GatewayRoute[] = [
       errors: [400, 404],
     },
     handle: async ({ params, body }) => json(200, accountView(await changeAccount(params.account_id ?? "", parseAccountChange(body)))),
+  },
+  {
+    method: "DELETE",
+    path: "/admin/v1/accounts/{account_id}",
+    doc: {
+      tag: "accounts",
+      summary: "Delete a disabled account that holds nothing, with its keys, ledger and usage",
+      description: "For accounts you are done with (a test, a mistake); disable a departing customer instead, so their statements stay. Its tasks expire with the retention period.",
+      ok: { status: 200, schema: "Account", description: "The account as it was, with deleted: true" },
+      errors: [404, 409],
+    },
+    handle: async ({ params }) => json(200, { ...accountView(await deleteAccount(params.account_id ?? "")), deleted: true }),
   },
   {
     method: "POST",
