@@ -26,10 +26,7 @@ async function main(): Promise<void> {
   mkdirSync(LOCAL_DIR, { recursive: true });
   const port = Number(process.env.PORT ?? 8787);
   const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT || (await startEmbeddedDynamoDb()).endpoint;
-  // The admin CLI finds this gateway's DynamoDB and upstream list through these.
   const tablePrefix = process.env.GATEWAY_TABLE_PREFIX;
-  writeFileSync(LOCAL_RUNTIME_FILE, JSON.stringify({ dynamodbEndpoint, port, tablePrefix }));
-  stops.push(async () => rmSync(LOCAL_RUNTIME_FILE, { force: true }));
   process.env.GATEWAY_UPSTREAM_FILE ??= LOCAL_UPSTREAM_FILE;
 
   let geminiBaseUrl = process.env.GEMINI_BASE_URL ?? GOOGLE_BASE_URL;
@@ -50,6 +47,9 @@ async function main(): Promise<void> {
 
   const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys, tablePrefix });
   stops.push(() => gateway.close());
+  // The admin CLI and `npm run smoke` find this gateway, its DynamoDB and upstream list through these.
+  writeFileSync(LOCAL_RUNTIME_FILE, JSON.stringify({ dynamodbEndpoint, url: gateway.url, tablePrefix }));
+  stops.push(async () => rmSync(LOCAL_RUNTIME_FILE, { force: true }));
   // In AWS an EventBridge schedule runs the sweeper; here a timer does.
   const { sweepAbandonedHolds } = await import("../lambda/middleware/sweep.ts");
   const sweeper = setInterval(() => void sweepAbandonedHolds({ now: Date.now() }).catch(() => undefined), 60_000);

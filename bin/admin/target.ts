@@ -45,9 +45,14 @@ export async function useTarget(stackName: string | undefined): Promise<Upstream
   return { where: file, read: () => readAccountsFile(file), write: (accounts) => writeAccountsFile(file, accounts) };
 }
 
-async function useStack(stackName: string): Promise<UpstreamStore> {
+/** A deployed stack's outputs by key (`ChatUrl`, `KeysTableName`, …), read with the operator's AWS credentials. */
+export async function stackOutputs(stackName: string): Promise<Map<string, string>> {
   const { Stacks } = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
-  const outputs = new Map((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
+  return new Map((Stacks?.[0]?.Outputs ?? []).flatMap((output) => (output.OutputKey && output.OutputValue ? [[output.OutputKey, output.OutputValue] as const] : [])));
+}
+
+async function useStack(stackName: string): Promise<UpstreamStore> {
+  const outputs = await stackOutputs(stackName);
   for (const table of TABLES) {
     const name = outputs.get(tableNameOutput(table));
     if (!name) throw new AdminError(`stack ${stackName} has no output for the ${table.id} table; is it a gemini-gateway stack?`);
