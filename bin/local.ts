@@ -9,6 +9,7 @@
  *   VERTEX_LOCATION    its Vertex location (default global)
  *   GATEWAY_TABLE_PREFIX  table names' prefix (default gemini-gateway), to run several gateways on one DynamoDB
  *   GATEWAY_LOCAL_DIR  where local state lives (default .local/)
+ *   CORS_ALLOWED_ORIGINS  comma-separated browser origins (or *) to answer as the stack's corsAllowedOrigins does
  */
 import "./local/readable-logs.ts";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
     console.log(`upstream   ${count} Google account(s): GEMINI_API_KEY, GOOGLE_APPLICATION_CREDENTIALS and ${process.env.GATEWAY_UPSTREAM_FILE}`);
   }
 
-  const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys, tablePrefix });
+  const corsAllowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? "").split(",").map((origin) => origin.trim()).filter(Boolean);
+  const gateway = await startLocalGateway({ port, dynamodbEndpoint, geminiBaseUrl, geminiApiKeys, tablePrefix, corsAllowedOrigins });
   stops.push(() => gateway.close());
   // The admin CLI and `npm run smoke` find this gateway, its DynamoDB and upstream list through these.
   writeFileSync(LOCAL_RUNTIME_FILE, JSON.stringify({ dynamodbEndpoint, url: gateway.url, tablePrefix }));

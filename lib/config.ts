@@ -60,13 +60,23 @@ export const CONTEXT_KEYS = [
   "responsesItemTtlSeconds",
 ] as const;
 
+/** Regions where Lambda has no function URLs (AWS's list as of December 2026). */
+export const REGIONS_WITHOUT_FUNCTION_URLS = ["ap-south-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-east-2", "ca-west-1", "eu-south-2", "eu-central-2", "il-central-1", "me-central-1"] as const;
+
+/** The gateway is its function URLs: a region without them cannot hold it. */
+export function checkRegion(region: string | undefined): void {
+  if (region !== undefined && (REGIONS_WITHOUT_FUNCTION_URLS as readonly string[]).includes(region)) {
+    throw new ConfigError("region", region, `a region with Lambda function URLs; they are not offered in ${REGIONS_WITHOUT_FUNCTION_URLS.join(", ")}`, "Deploy with AWS_REGION (or your profile's region) set to another.");
+  }
+}
+
 /** The retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** A context value that cannot be used; the synth stops with this message. */
 export class ConfigError extends Error {
-  constructor(key: string, value: unknown, expected: string) {
-    super(`Invalid CDK context "${key}" = ${JSON.stringify(value)}: ${expected}. Set it in cdk.json or with -c ${key}=…`);
+  constructor(key: string, value: unknown, expected: string, fix = `Set it in cdk.json or with -c ${key}=…`) {
+    super(`Invalid ${key === "region" ? "region" : `CDK context "${key}"`} = ${JSON.stringify(value)}: ${expected}. ${fix}`);
     this.name = "ConfigError";
   }
 }

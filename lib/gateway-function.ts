@@ -19,7 +19,7 @@ const REQUIRE_SHIM = "import { createRequire } from 'module'; const require = cr
 export interface GatewayFunctionProps {
   /** Handler file relative to the repository root, e.g. `lambda/handlers/chat.ts`; it must export `handler`. */
   readonly entry: string;
-  /** Variables added to the defaults (`NODE_OPTIONS=--enable-source-maps`). */
+  /** The function's environment variables. */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default Duration.minutes(15), the Lambda maximum, so long streams are never cut short */
   readonly timeout?: Duration;
@@ -62,7 +62,9 @@ export class GatewayFunction extends NodejsFunction {
       ...(props.reservedConcurrency !== undefined && { reservedConcurrentExecutions: props.reservedConcurrency }),
       // Created by us (not by Lambda on first invoke) so retention is set and the group is in the stack.
       logGroup: new LogGroup(scope, `${id}Logs`, { retention: props.logRetention }),
-      environment: { NODE_OPTIONS: "--enable-source-maps", ...props.environment },
+      // No --enable-source-maps: it parses the map at every cold start; the logger maps the frames
+      // it logs from the same file, when it logs them (lambda/telemetry/source-frames.ts).
+      environment: { ...props.environment },
       depsLockFilePath: path.join(REPO_ROOT, "package-lock.json"),
       projectRoot: REPO_ROOT,
       bundling: {

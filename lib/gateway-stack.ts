@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from "aws-cdk-lib";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import type { StackProps } from "aws-cdk-lib";
@@ -22,8 +22,9 @@ import {
   tableNameOutput,
 } from "../lambda/store/schema.ts";
 import type { KeyAttribute, TableSchema } from "../lambda/store/schema.ts";
+import { CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from "../lambda/http/cors.ts";
 import { ACCESS, type TableAccess } from "./access.ts";
-import { readConfig, type ApiFunctionName, type FunctionName, type GatewayConfig } from "./config.ts";
+import { checkRegion, readConfig, type ApiFunctionName, type FunctionName, type GatewayConfig } from "./config.ts";
 import { GatewayFunction } from "./gateway-function.ts";
 import { Observability } from "./observability.ts";
 
@@ -63,6 +64,7 @@ export class GatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps & { config?: GatewayConfig }) {
     super(scope, id, props);
+    checkRegion(Token.isUnresolved(this.region) ? undefined : this.region);
     this.config = props?.config ?? readConfig(this.node);
 
     this.tables = {
@@ -150,7 +152,7 @@ export class GatewayStack extends Stack {
           allowedMethods: [HttpMethod.ALL],
           allowedHeaders: ["*"],
           exposedHeaders: [...CORS_EXPOSED_HEADERS],
-          maxAge: Duration.hours(1),
+          maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
         },
       }),
     });
@@ -202,9 +204,6 @@ export class GatewayStack extends Stack {
     });
   }
 }
-
-/** Headers a browser's script may read from an answer. */
-export const CORS_EXPOSED_HEADERS = ["x-request-id", "retry-after", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", "idempotent-replayed"] as const;
 
 /** A TableV2 built from its schema: on-demand, PITR (unless the schema opts out), TTL, deletion protection, retained. */
 function gatewayTable(scope: Construct, schema: TableSchema): TableV2 {

@@ -20,6 +20,8 @@ export interface LocalGatewayOptions {
   readonly geminiApiKeys?: readonly string[];
   /** The upstream account file (`GATEWAY_UPSTREAM_FILE`), for Vertex AI accounts and named keys. */
   readonly upstreamFile?: string;
+  /** Browser origins to answer as the stack's `corsAllowedOrigins` makes the function URLs answer them. */
+  readonly corsAllowedOrigins?: readonly string[];
 }
 
 export interface LocalGateway {
@@ -61,6 +63,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const server = await startLocalServer({
     port: options.port,
     host: options.host,
+    ...(options.corsAllowedOrigins?.length && { cors: { allowedOrigins: options.corsAllowedOrigins } }),
     pick: (event) => (isAdminRequest(event) ? admin : isGeminiRequest(event) ? gemini : chat),
   });
   return { url: server.url, close: () => server.close() };

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Context } from "aws-lambda";
 import { LocalResponseStream, type Prelude } from "./awslambda-shim.ts";
+import { isPreflight, preflightHeaders, responseCorsHeaders, type CorsSettings } from "./cors.ts";
 import type { FunctionUrlEvent } from "./function-url.ts";
 
 export type StreamingHandler = (event: FunctionUrlEvent, stream: LocalResponseStream, context: Context) => Promise<unknown>;
@@ -23,6 +24,8 @@ export interface LocalServerOptions {
   readonly host?: string;
   /** The function timeout the handlers see through `getRemainingTimeInMillis`. */
   readonly timeoutMs?: number;
+  /** Answer browsers as a function URL with these CORS settings does; none: no CORS, as by default. */
+  readonly cors?: CorsSettings;
 }
 
 export interface LocalServer {
@@ -72,13 +75,18 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: LocalSe
   const body = await readBody(req);
   if (body === undefined) return void res.destroy();
   const event = toFunctionUrlEvent(req, body, target);
+  const cors = options.cors;
+  if (cors !== undefined && isPreflight(event.requestContext.http.method, event.headers)) {
+    res.writeHead(200, preflightHeaders(cors, event.headers));
+    return void res.end();
+  }
   let clientGone = false;
   res.on("close", () => {
     clientGone = !res.writableFinished;
   });
   // Like Lambda, a handler keeps running after its client leaves; what it writes then goes nowhere.
   const stream = new LocalResponseStream({
-    onPrelude: (prelude) => writeHead(res, prelude),
+    onPrelude: (prelude) => writeHead(res, prelude, cors === undefined ? {} : responseCorsHeaders(cors, event.headers.origin)),
     onChunk: (chunk) => {
       if (!clientGone) res.write(chunk);
     },
@@ -147,8 +155,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function writeHead(res: ServerResponse, prelude: Prelude): void {
-  const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
+function writeHead(res: ServerResponse, prelude: Prelude, extra: Record<string, string>): void {
+  const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}), ...extra };
   if (prelude.cookies?.length) headers["set-cookie"] = prelude.cookies;
   res.writeHead(prelude.statusCode ?? 200, headers);
   // Send status and headers now: a stream that starts slowly must still show the client its status.

@@ -4,6 +4,7 @@
  * a field: lines carry ids, counts, error classes and stack frames.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
+import { sourceFrame } from "./source-frames.ts";
 
 export const logger = new Logger({ serviceName: "gemini-gateway" });
 
@@ -15,7 +16,7 @@ export const logger = new Logger({ serviceName: "gemini-gateway" });
  */
 export function errorFacts(error: unknown): { error: string; message?: string; frames: string[] } {
   const name = error instanceof Error ? error.name : typeof error;
-  const frames = error instanceof Error ? (error.stack ?? "").split("\n").slice(1).map((line) => line.trim()) : [];
+  const frames = error instanceof Error ? (error.stack ?? "").split("\n").slice(1).map((line) => sourceFrame(line.trim())) : [];
   const cause = error instanceof Error && error.cause instanceof Error && "$metadata" in error.cause ? error.cause : undefined;
   const sdkError = error instanceof Error && "$metadata" in error ? error : cause;
   return sdkError === undefined ? { error: name, frames } : { error: name, message: `${sdkError.name}: ${sdkError.message}`, frames };

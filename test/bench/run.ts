@@ -15,7 +15,10 @@ import { documentClient } from "../../lambda/store/client.ts";
 import { admit, settle } from "../../lambda/store/ledger.ts";
 import { ensureTables, tableEnvironment } from "../../lambda/store/tables.ts";
 import { startFakeGemini } from "../fake-gemini/server.ts";
+import { measureBundles } from "./bundles.ts";
+import { costOf, TYPICAL_REQUESTS, type Measured } from "./cost-model.ts";
 import { ms, percentile, runLoad, timedRequest, type Timing } from "./measure.ts";
+import { measureFootprints } from "./request-footprint.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const GOOGLE_KEY = "bench-google-key";
@@ -84,22 +87,27 @@ const say = (line = "") => {
 
 say(`### Latency, one request at a time (${SAMPLES} samples each, ms)`);
 say();
-say("| request | direct p50 | direct p99 | gateway p50 | gateway p99 | added p50 | added p99 | gateway first byte p50 |");
-say("|---|---|---|---|---|---|---|---|");
+say("| request | direct p50 | direct p99 | gateway p50 | gateway p99 | added p50 | added p99 | gateway first byte p50 | gateway CPU per request |");
+say("|---|---|---|---|---|---|---|---|---|");
+const cpuPerRequest = new Map<string, number>();
+const chunksPerRequest = new Map<string, number>();
 for (const [name, straight, through] of scenarios) {
   const probe = await through(gateway.url);
   if (probe.status !== 200) {
-    say(`| ${name} | — | — | — | — | — | — | (route answered ${probe.status}) |`);
+    say(`| ${name} | — | — | — | — | — | — | (route answered ${probe.status}) | — |`);
     continue;
   }
   // Warm both sides up (JIT, connections, caches) so the order of scenarios does not matter.
   await runLoad(100, 1, () => straight(fake.url));
   await runLoad(100, 1, () => through(gateway.url));
   const base = (await runLoad(SAMPLES, 1, () => straight(fake.url))).timings;
+  const cpuBefore = gateway.cpuMs();
   const ours = (await runLoad(SAMPLES, 1, () => through(gateway.url))).timings;
+  cpuPerRequest.set(name, (gateway.cpuMs() - cpuBefore) / SAMPLES);
+  chunksPerRequest.set(name, percentile(ours.map((t) => t.chunks), 50));
   const p = (timings: Timing[], q: number) => percentile(timings.map((t) => t.totalMs), q);
   say(
-    `| ${name} | ${ms(p(base, 50))} | ${ms(p(base, 99))} | ${ms(p(ours, 50))} | ${ms(p(ours, 99))} | ${ms(p(ours, 50) - p(base, 50))} | ${ms(p(ours, 99) - p(base, 99))} | ${ms(percentile(ours.map((t) => t.firstChunkMs), 50))} |`,
+    `| ${name} | ${ms(p(base, 50))} | ${ms(p(base, 99))} | ${ms(p(ours, 50))} | ${ms(p(ours, 99))} | ${ms(p(ours, 50) - p(base, 50))} | ${ms(p(ours, 99) - p(base, 99))} | ${ms(percentile(ours.map((t) => t.firstChunkMs), 50))} | ${ms(cpuPerRequest.get(name) ?? NaN)} ms |`,
   );
 }
 
@@ -133,18 +141,28 @@ for (const concurrency of [1, 8, 32]) {
 say();
 say("### Streaming passes chunks through as they come (upstream sends 41 chunks 10 ms apart)");
 say();
-say("| path | first chunk p50 ms | whole stream p50 ms | chunks the client saw (median) |");
-say("|---|---|---|---|");
+say("| path | first chunk p50 ms | whole stream p50 ms | chunks the client saw (median) | gateway CPU per request |");
+say("|---|---|---|---|---|");
 const streamed: Array<[string, () => Promise<Timing>]> = [
   ["direct to fake Google", () => timedRequest(`${slowFake.url}/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse`, { method: "POST", headers: direct, body: nativeBody("Go [[long]]") })],
   ["gateway, chat", () => timedRequest(`${slowGateway.url}/v1/chat/completions`, { method: "POST", headers: viaGateway, body: chatBody(true, "Go [[long]]") })],
   ["gateway, responses", () => timedRequest(`${slowGateway.url}/v1/responses`, { method: "POST", headers: viaGateway, body: responsesBody(true, "Go [[long]]") })],
   ["gateway, native", () => timedRequest(`${slowGateway.url}/v1beta/models/gemini-3-flash:streamGenerateContent?alt=sse`, { method: "POST", headers: { ...json, "x-goog-api-key": key }, body: nativeBody("Go [[long]]") })],
 ];
+/** Chunks of the long streams beyond the short ones of the latency table, and the CPU they cost. */
+let perChunkCpuMs = 0;
 for (const [name, request] of streamed) {
+  const cpuBefore = slowGateway.cpuMs();
   const { timings } = await runLoad(30, 1, request);
+  const cpu = name === "direct to fake Google" ? undefined : (slowGateway.cpuMs() - cpuBefore) / 30;
   if (timings[0]?.status !== 200) continue;
-  say(`| ${name} | ${ms(percentile(timings.map((t) => t.firstChunkMs), 50))} | ${ms(percentile(timings.map((t) => t.totalMs), 50))} | ${percentile(timings.map((t) => t.chunks), 50)} |`);
+  const short = { "gateway, chat": "chat, streamed", "gateway, responses": "responses, streamed", "gateway, native": "native, streamed" }[name];
+  const shortCpu = short === undefined ? undefined : cpuPerRequest.get(short);
+  const shortChunks = short === undefined ? undefined : chunksPerRequest.get(short);
+  if (cpu !== undefined && shortCpu !== undefined && shortChunks !== undefined) {
+    perChunkCpuMs = Math.max(perChunkCpuMs, (cpu - shortCpu) / (percentile(timings.map((t) => t.chunks), 50) - shortChunks));
+  }
+  say(`| ${name} | ${ms(percentile(timings.map((t) => t.firstChunkMs), 50))} | ${ms(percentile(timings.map((t) => t.totalMs), 50))} | ${percentile(timings.map((t) => t.chunks), 50)} | ${cpu === undefined ? "—" : `${ms(cpu)} ms`} |`);
 }
 
 say();
@@ -154,6 +172,54 @@ say(`peak resident set ${gateway.peakMb()} MB after ${SAMPLES * 12 + 400}+ reque
 
 await gateway.stop();
 await slowGateway.stop();
+
+say();
+say(`### What a request leaves in DynamoDB and CloudWatch Logs (mean of ${Math.min(SAMPLES, 50)} requests each)`);
+say();
+say("| request | storage calls | read units | write units | log bytes |");
+say("|---|---|---|---|---|");
+const footprints = await measureFootprints({ dynamodbEndpoint: db.endpoint, tablePrefix: prefix, geminiBaseUrl: fake.url, geminiApiKeys: [GOOGLE_KEY] }, key, Math.min(SAMPLES, 50));
+for (const row of footprints) say(`| ${row.scenario} | ${row.calls.toFixed(1)} | ${row.readUnits.toFixed(1)} | ${row.writeUnits.toFixed(1)} | ${row.logBytes.toFixed(0)} |`);
+
+// The dearest measured figures stand for a typical request: the most CPU, units and bytes of any route.
+const measured: Measured = {
+  cpuMs: Math.max(...cpuPerRequest.values()),
+  cpuMsPerChunk: perChunkCpuMs,
+  readUnits: Math.max(...footprints.map((row) => row.readUnits)),
+  writeUnits: Math.max(...footprints.map((row) => row.writeUnits)),
+  logBytes: Math.max(...footprints.map((row) => row.logBytes)),
+  storageWaitMs: 20,
+  secretReadsPerRequest: 1 / 60,
+};
+say();
+say("### What a typical request costs the operator, in credits (1 credit = $0.000001)");
+say();
+say(
+  `AWS figures from this run: ${ms(measured.cpuMs)} ms of gateway CPU on one core per request and ${measured.cpuMsPerChunk.toFixed(2)} ms per streamed chunk, ${measured.readUnits.toFixed(1)} read and ${measured.writeUnits.toFixed(1)} write units, ${measured.logBytes.toFixed(0)} log bytes; ` +
+    "assumed: Google's time as listed, 20 ms of DynamoDB waits in AWS, one Secrets Manager read per warm instance per minute at one request a second.",
+);
+say();
+say("| model (tokens in / out / thinking, Google's time) | tokens | Lambda 256 MB | Lambda 512 MB | Lambda 1024 MB | DynamoDB | Secrets Manager | logs | AWS total at 512 MB | AWS / tokens | gateway adds at 256 / 512 / 1024 MB: per request; per chunk |");
+say("|---|---|---|---|---|---|---|---|---|---|---|");
+for (const request of TYPICAL_REQUESTS) {
+  const [small, chosen, large] = [256, 512, 1024].map((memory) => costOf(request, measured, memory)) as [ReturnType<typeof costOf>, ReturnType<typeof costOf>, ReturnType<typeof costOf>];
+  const c = (value: number) => value.toFixed(value < 10 ? 2 : 0);
+  say(
+    `| ${request.model} (${request.inputTokens} / ${request.outputTokens} / ${request.thinkingTokens}, ${request.googleSeconds} s) | ${c(chosen.tokens)} | ${c(small.lambda)} | ${c(chosen.lambda)} | ${c(large.lambda)} | ${c(chosen.dynamo)} | ${c(chosen.secrets)} | ${c(chosen.logs)} | ${c(chosen.aws)} | ${((100 * chosen.aws) / chosen.tokens).toFixed(2)}% | ${ms(small.addedMs)} / ${ms(chosen.addedMs)} / ${ms(large.addedMs)} ms; ${small.perChunkMs.toFixed(1)} / ${chosen.perChunkMs.toFixed(1)} / ${large.perChunkMs.toFixed(1)} ms |`,
+  );
+}
+
+say();
+say("### Bundles and module init (a cold start's import of the bundle, 15 fresh processes each)");
+say();
+say("| function | bundle | gzipped | source map (not loaded at start) | init p50 ms | init p90 ms | RSS after init | init with --enable-source-maps | SDK left to the runtime: bundle, init p50, RSS |");
+say("|---|---|---|---|---|---|---|---|---|");
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+for (const row of await measureBundles(15)) {
+  say(
+    `| ${row.fn} | ${kb(row.bytes)} | ${kb(row.gzipBytes)} | ${kb(row.mapBytes)} | ${ms(row.initP50)} | ${ms(row.initP90)} | ${row.rssMb.toFixed(0)} MB | ${ms(row.withSourceMapsP50)} | ${kb(row.external.bytes)}, ${ms(row.external.initP50)} ms, ${row.external.rssMb.toFixed(0)} MB |`,
+  );
+}
 await fake.close();
 await slowFake.close();
 await db.stop();
@@ -174,6 +240,11 @@ async function startGatewayProcess(upstream: string) {
   });
   return {
     url,
+    /** User and system CPU the gateway process has used, from /proc (clock ticks of 10 ms). */
+    cpuMs: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    },
     peakMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       return (Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024).toFixed(0);

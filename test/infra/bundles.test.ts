@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { synthBundles, type Bundles } from "../support/bundles.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -41,6 +43,14 @@ describe("the deployable bundles", () => {
     const { prelude, body } = await invokeBundle(bundles.dirOf(bundles.stack.geminiFunction), "/v1beta/models");
     expect(prelude.statusCode).toBe(200);
     expect(JSON.parse(body)).toHaveProperty("models");
+  });
+
+  test("ship their source maps, which Node is not told to load at every cold start", () => {
+    for (const fn of [bundles.stack.chatFunction, bundles.stack.geminiFunction, bundles.stack.adminFunction, bundles.stack.sweeperFunction]) {
+      expect(existsSync(join(bundles.dirOf(fn), "index.mjs.map"))).toBe(true);
+      const variables = (bundles.stack.resolve((fn.node.defaultChild as CfnFunction).environment) as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};
+      expect(variables).not.toHaveProperty("NODE_OPTIONS");
+    }
   });
 
   test("answers an unknown path from the bundle with our envelope, not a crash", async () => {

@@ -114,7 +114,6 @@ describe.each(functions)("the %s function", (name, fn) => {
         Variables: {
           ...variables,
           [UPSTREAM_SECRET_ENV]: { Ref: logicalId(stack.upstreamSecret) },
-          NODE_OPTIONS: "--enable-source-maps",
         },
       },
     });

@@ -8,7 +8,8 @@ import type { CfnElement } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { CONTEXT_KEYS, DEFAULT_CONFIG } from "../../lib/config.ts";
-import { CORS_EXPOSED_HEADERS, GatewayStack } from "../../lib/gateway-stack.ts";
+import { CORS_EXPOSED_HEADERS } from "../../lambda/http/cors.ts";
+import { GatewayStack } from "../../lib/gateway-stack.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -157,6 +158,14 @@ describe("settings from CDK context", () => {
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  });
+
+  test("a region without Lambda function URLs stops the synth, naming the regions that lack them", () => {
+    const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+    expect(() => new GatewayStack(app, "Zurich", { env: { account: "111111111111", region: "eu-central-2" } })).toThrow(
+      'Invalid region = "eu-central-2": a region with Lambda function URLs; they are not offered in ap-south-2',
+    );
+    expect(() => new GatewayStack(new App({ context: { "aws:cdk:bundling-stacks": [] } }), "Anywhere")).not.toThrow();
   });
 
   test("a stack name CloudFormation would refuse stops the synth", async () => {

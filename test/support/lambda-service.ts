@@ -129,7 +129,7 @@ export async function startLambdaFunction(dir: string, environment: Record<strin
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   let output = "";
-  const child = spawn(process.execPath, ["--enable-source-maps", RIC], {
+  const child = spawn(process.execPath, [RIC], {
     env: {
       PATH: process.env.PATH ?? "",
       AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
