@@ -50,7 +50,7 @@ export function changeAccount(accountId: string, change: AccountChange): Promise
 
 /**
  * Deletes a disabled account that holds nothing: its keys, its ledger, idempotency records and usage,
- * then the account. Its tasks stay until the retention period ends (ids and counts, no text). For an
+ * then the account. Its tasks (ids and counts, no text) are left to expire with the retention period. For an
  * account the operator is done with — a test, a mistake; a customer who leaves is disabled instead,
  * so their statements stay. Run again after an interruption, it finishes the job.
  *

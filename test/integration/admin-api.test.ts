@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, jest, test } from "@jest/globals";
 import OpenAI from "openai";
 import { createManagementKey } from "../../lambda/operations/management-keys.ts";
 import { getAccount } from "../../lambda/store/accounts.ts";
-import { useGateway } from "../support/gateway-fixture.ts";
+import { getTask } from "../../lambda/store/tasks.ts";
+import { settledTask, useGateway } from "../support/gateway-fixture.ts";
 
 // The lifecycle waits for a key change to reach a warm instance (the auth cache holds 5 s).
 jest.setTimeout(60_000);
@@ -219,14 +220,14 @@ describe("the admin API", () => {
 });
 
 describe("deleting an account", () => {
-  test("refuses an active one, then takes its keys, ledger and usage with it; its tasks stay", async () => {
+  test("refuses an active one, then takes its keys, ledger and usage with it, leaving its tasks to expire", async () => {
     const signupKey = `signup-${Math.random()}`;
     const { body: account } = await admin<{ id: string }>("POST", "/admin/v1/accounts", { body: { name: "temporary", credits: 1_000_000 }, headers: { "idempotency-key": signupKey } });
     await admin("POST", `/admin/v1/accounts/${account.id}/credits`, { body: { amount: 500 }, headers: { "idempotency-key": "delete-me-1" } });
     const { body: issued } = await admin<{ id: string; key: string }>("POST", `/admin/v1/accounts/${account.id}/keys`, { body: { name: "k" } });
     const openai = new OpenAI({ apiKey: issued.key, baseURL: `${env.fixture.gateway.url}/v1`, maxRetries: 0 });
-    const { _request_id: taskId } = await openai.chat.completions.create({ model: "gemini-3-flash", messages: [{ role: "user", content: "hi" }] });
-    await eventually(async () => (await customerGet(issued.key, "/v1/usage")).body.data !== undefined);
+    const taskId = (await openai.chat.completions.create({ model: "gemini-3-flash", messages: [{ role: "user", content: "hi" }] }))._request_id ?? "";
+    await settledTask(taskId);
 
     const active = await admin("DELETE", `/admin/v1/accounts/${account.id}`);
     expect(active.status).toBe(409);
@@ -241,10 +242,11 @@ describe("deleting an account", () => {
     expect((await admin("GET", `/admin/v1/accounts/${account.id}`)).status).toBe(404);
     expect((await admin("GET", `/admin/v1/accounts/${account.id}/keys`)).body).toMatchObject({ error: { code: "account_not_found" } });
     expect((await admin("POST", `/admin/v1/keys/${issued.id}/rotate`)).body).toMatchObject({ error: { code: "key_not_found" } });
-    const usage = await admin<{ data: unknown[] }>("GET", `/admin/v1/usage?account_id=${account.id}`);
-    expect(usage.body.data).toEqual([]);
-    const tasks = await admin<{ data: Array<{ id: string }> }>("GET", `/admin/v1/tasks?account_id=${account.id}`);
-    expect(tasks.body.data.map((task) => task.id)).toEqual([taskId]);
+    for (const report of ["usage", "tasks"]) {
+      expect((await admin("GET", `/admin/v1/${report}?account_id=${account.id}`)).body).toMatchObject({ error: { code: "account_not_found" } });
+    }
+    // Its tasks are left to expire with the retention period: ids and counts, no text.
+    expect(await getTask(taskId)).toMatchObject({ accountId: account.id, status: "settled" });
     expect(await eventually(async () => (await customerGet(issued.key, "/v1/credits")).status === 401)).toBe(true);
 
     expect((await admin("DELETE", `/admin/v1/accounts/${account.id}`)).status).toBe(404);
