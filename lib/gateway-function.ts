@@ -13,7 +13,7 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, "..");
  * The bundle is ESM, but some dependencies still call `require` for Node built-ins;
  * esbuild's ESM output has no `require`, so we recreate it.
  */
-const REQUIRE_SHIM = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const REQUIRE_SHIM = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** Properties of a {@link GatewayFunction}. */
 export interface GatewayFunctionProps {

@@ -97,7 +97,8 @@ async function stopStaleOwner(dbPath: string): Promise<void> {
   rmSync(ownerFile(dbPath), { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 tests without sending anything). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

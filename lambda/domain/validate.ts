@@ -22,6 +22,23 @@ export function fail(path: string, problem: string): never {
   throw new InvalidRequestError(`\`${path}\` ${problem}`);
 }
 
+/** Per field a request may not set: what is wrong with a value, or undefined if this one is fine. */
+export type UnsupportedFields = Readonly<Record<string, (value: unknown) => string | undefined>>;
+
+/**
+ * Refuses the first field set (not null) whose check names a problem, with a 400 naming the field.
+ *
+ * @example rejectUnsupported({ n: 2 }, { n: (value) => (value === 1 ? undefined : "must be 1") }) // throws "`n` must be 1"
+ */
+export function rejectUnsupported(body: JsonObject, fields: UnsupportedFields): void {
+  for (const [field, check] of Object.entries(fields)) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    const problem = check(value);
+    if (problem !== undefined) fail(field, problem);
+  }
+}
+
 /** A JSON object (not an array, not null). @example isObject([]) // false */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);

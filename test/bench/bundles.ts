@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { synthBundles } from "../support/bundles.ts";
+import { LAMBDA_ESBUILD } from "./lambda-build.ts";
 import { percentile } from "./measure.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -70,20 +71,7 @@ export async function measureBundles(runs: number): Promise<BundleFigures[]> {
 
 /** NodejsFunction's settings with `bundleAwsSDK: false`: the SDK imported from the runtime's node_modules. */
 async function buildWithExternalSdk(entry: string, outfile: string): Promise<void> {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node24",
-    minify: true,
-    sourcemap: true,
-    mainFields: ["module", "main"],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    external: ["@aws-sdk/*"],
-    logLevel: "error",
-  });
+  await build({ ...LAMBDA_ESBUILD, entryPoints: [entry], outfile, sourcemap: true, external: ["@aws-sdk/*"] });
 }
 
 /**

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { LAMBDA_ESBUILD } from "./lambda-build.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const RUNS = Number(process.env.AUTH_BENCH_RUNS ?? 25);
@@ -45,18 +46,7 @@ for (const [index, [name, source]] of Object.entries(entries).entries()) {
   const entry = join(galDir, `entry-${index}.mjs`);
   const outfile = join(work, `bundle-${index}.mjs`);
   writeFileSync(entry, source);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node24",
-    minify: true,
-    mainFields: ["module", "main"],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    logLevel: "error",
-  });
+  await build({ ...LAMBDA_ESBUILD, entryPoints: [entry], outfile });
   const code = readFileSync(outfile);
   results.push({ name, bytes: code.length, gzipBytes: gzipSync(code).length, importMs: importTimes(outfile) });
 }

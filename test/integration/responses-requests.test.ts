@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, test } from "@jest/globals";
 import { randomBytes } from "node:crypto";
-import { APIError, BadRequestError, NotFoundError } from "openai";
+import { BadRequestError, NotFoundError } from "openai";
 import type { ResponseInputItem, Tool } from "openai/resources/responses/responses";
 import { outputItemId } from "../../lambda/domain/openai-responses/kept-items.ts";
 import { findKeptItems, keepResponseItems } from "../../lambda/store/response-items.ts";
 import { RESPONSES_KEEP_ITEMS_ENV } from "../../lambda/store/schema.ts";
-import { balanceOf, newCustomer, settledTask, upstreamRequest, useGateway, type Customer } from "../support/gateway-fixture.ts";
+import { balanceOf, failure, newCustomer, settledTask, upstreamRequest, useGateway, type Customer } from "../support/gateway-fixture.ts";
 
 const env = useGateway({ customerCredits: 10_000_000 });
 
@@ -14,15 +14,6 @@ const hello = { model: "gemini-3-flash", input: "Say hello" };
 
 /** OpenAI repeats `store` in the response; the SDK's type leaves it out. */
 const keptFlag = (response: object) => (response as { store?: boolean }).store;
-
-async function failure(promise: Promise<unknown>): Promise<APIError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (outcome instanceof APIError) return outcome;
-  throw new Error(`expected an APIError, got ${String(outcome)}`);
-}
 
 /** A first tool turn, and the input a client would send next if it named the turn's items by reference. */
 async function toolTurnByReference(customer: Customer): Promise<{ input: ResponseInputItem[]; ids: string[] }> {

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import { APIError } from "openai";
 import type { ResponseInputItem, ResponseOutputItem, ResponseStreamEvent, Tool } from "openai/resources/responses/responses";
-import { balanceOf, newCustomer, upstreamRequest, useGateway } from "../support/gateway-fixture.ts";
+import { balanceOf, failure, newCustomer, upstreamRequest, useGateway } from "../support/gateway-fixture.ts";
 
 const env = useGateway({ customerCredits: 10_000_000 });
 
@@ -14,15 +13,6 @@ type Contents = Array<{ role: string; parts: Array<Record<string, unknown>> }>;
 const lastContents = () => upstreamRequest(env.fixture.fake).body.contents as Contents;
 const outputsFor = (output: ResponseOutputItem[]): ResponseInputItem[] =>
   output.flatMap((item) => (item.type === "function_call" ? [{ type: "function_call_output" as const, call_id: item.call_id, output: JSON.stringify({ ok: item.name }) }] : []));
-
-async function failure(promise: Promise<unknown>): Promise<APIError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (outcome instanceof APIError) return outcome;
-  throw new Error(`expected an APIError, got ${String(outcome)}`);
-}
 
 describe("POST /v1/responses through the official openai SDK", () => {
   test("answers a plain request as a response whose id is its task, billed exactly as its usage says", async () => {

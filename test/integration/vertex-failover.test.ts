@@ -1,28 +1,14 @@
-import { afterEach, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import type { VertexServiceAccount } from "../../lambda/upstream/accounts.ts";
 import { REJECTED_KEY_COOLDOWN_MS, RATE_LIMIT_COOLDOWN_MS, defaultPool } from "../../lambda/upstream/pool.ts";
 import { balanceOf, newCustomer, settledTask } from "../support/gateway-fixture.ts";
 import { ROUTES, ask, type Answer, type Route } from "../support/raw-calls.ts";
 import { withForeignKey } from "../support/service-account.ts";
-import { allTaskRows, useVertexGateway } from "../support/vertex-gateway.ts";
+import { useVertexGateway } from "../support/vertex-gateway.ts";
 
 const env = useVertexGateway();
-const answers: Answer[] = [];
 const CREDITS = 10_000_000;
 
-function expectNoSecret(text: string): void {
-  for (const secret of env.secrets()) expect(text).not.toContain(secret);
-}
-
-// After every test: nothing it logged, no answer or header it got, and no task row holds a secret.
-afterEach(async () => {
-  expectNoSecret(env.output.text());
-  for (const answer of answers.splice(0)) {
-    expectNoSecret(answer.raw);
-    expectNoSecret(answer.headers);
-  }
-  expectNoSecret(await allTaskRows());
-});
 
 interface Failure {
   /** Arranges the Vertex account's failure; returns the account to configure. */
@@ -72,7 +58,7 @@ describe("failover from a Vertex account to an AI Studio key, before the first b
 
     const answer = await ask(env.gateway, customer.key, route);
     const after = Date.now();
-    answers.push(answer);
+    env.remember(answer);
     const bill = await customer.bill(answer.taskId);
 
     expect(answer).toMatchObject({ status: 200, inBandError: false });
@@ -94,7 +80,7 @@ describe("failover from a Vertex account to an AI Studio key, before the first b
 
     const first = await ask(env.gateway, customer.key, "chat");
     const second = await ask(env.gateway, customer.key, "native");
-    answers.push(first, second);
+    env.remember(first, second);
 
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(env.fake.vertex.tokenRequests).toHaveLength(1);
@@ -107,7 +93,7 @@ describe("failover from a Vertex account to an AI Studio key, before the first b
     const customer = await newCustomer(env.gateway, CREDITS);
 
     const answer = await ask(env.gateway, customer.key, "chat-stream");
-    answers.push(answer);
+    env.remember(answer);
 
     expect(answer.status).toBe(503);
     expect(JSON.parse(answer.raw)).toMatchObject({ error: { code: "upstream_error", type: "upstream_error" } });
@@ -124,7 +110,7 @@ describe("a model no configured account serves", () => {
 
     const chat = await ask(env.gateway, customer.key, "chat");
     const native = await ask(env.gateway, customer.key, "native-stream");
-    answers.push(chat, native);
+    env.remember(chat, native);
 
     for (const answer of [chat, native]) {
       expect(answer.status).toBe(503);

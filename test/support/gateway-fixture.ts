@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from "@jest/globals";
-import OpenAI from "openai";
+import OpenAI, { APIError } from "openai";
 import { openAccount } from "../../lambda/operations/accounts.ts";
 import { issueKey } from "../../lambda/operations/keys.ts";
 import type { KeySettings } from "../../lambda/domain/admin-requests.ts";
@@ -100,6 +100,16 @@ export function useGateway(options: { customerCredits?: number } = {}): { fixtur
     if (options.customerCredits !== undefined) env.customer = await newCustomer(env.fixture.gateway, options.customerCredits);
   });
   return env;
+}
+
+/** The APIError an openai SDK call rejects with (it must reject with one). */
+export async function failure(promise: Promise<unknown>): Promise<APIError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (outcome instanceof APIError) return outcome;
+  throw new Error(`expected an APIError, got ${String(outcome)}`);
 }
 
 /** The request Google received, `index` counting from the end by default. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "@jest/globals";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { defaultPool } from "../../lambda/upstream/pool.ts";
 import { writeAccountsFile } from "../../lambda/upstream/sources.ts";
 import { startFakeGemini, type FakeGemini } from "../fake-gemini/server.ts";
 import { captureOutput, type CapturedOutput } from "./capture-output.ts";
+import type { Answer } from "./raw-calls.ts";
 import { startTestGateway } from "./local-gateway.ts";
 import { newServiceAccount, privateKeyFragments, type TestServiceAccount } from "./service-account.ts";
 
@@ -36,17 +37,21 @@ export interface VertexGateway {
   useAccounts(...accounts: UpstreamAccount[]): Promise<void>;
   /** Every upstream secret used so far: keys, private keys (and their lines), issued access tokens. */
   secrets(): string[];
+  /** Answers the test got, for the leak check after it. */
+  remember(...answers: Answer[]): void;
 }
 
 /**
  * One gateway per test file whose upstream accounts come from a local account file, beside a fake
- * Google serving both AI Studio and Vertex AI; all process output is captured for leak checks.
+ * Google serving both AI Studio and Vertex AI. After every test, nothing the process printed, no
+ * answer it remembered (body or headers) and no task row may hold an upstream secret.
  *
  * @example const env = useVertexGateway(); … await env.useAccounts(env.serviceAccount().account, env.studio);
  */
 export function useVertexGateway(): VertexGateway {
   const env = {} as VertexGateway;
   const privateKeys: string[] = [];
+  const answers: Answer[] = [];
   let dir = "";
   let file = "";
   let closeGateway = async () => undefined as void;
@@ -70,10 +75,22 @@ export function useVertexGateway(): VertexGateway {
       defaultPool.reset();
     };
     env.secrets = () => [STUDIO_KEY, EXPRESS_KEY, ...privateKeys, ...env.fake.vertex.issuedTokens()];
+    env.remember = (...some) => void answers.push(...some);
   });
   beforeEach(() => {
     env.fake.reset();
     defaultPool.reset();
+  });
+  afterEach(async () => {
+    const expectNoSecret = (text: string) => {
+      for (const secret of env.secrets()) expect(text).not.toContain(secret);
+    };
+    expectNoSecret(env.output.text());
+    for (const answer of answers.splice(0)) {
+      expectNoSecret(answer.raw);
+      expectNoSecret(answer.headers);
+    }
+    expectNoSecret(await allTaskRows());
   });
   afterAll(async () => {
     env.output.restore();

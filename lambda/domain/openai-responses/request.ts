@@ -33,8 +33,8 @@ import type { ReasoningEffort } from "../openai/reasoning.ts";
 import { assembleGenerationConfig, resolveModel, samplingConfig } from "../openai/request.ts";
 import { jsonSchemaOutput } from "../openai/response-format.ts";
 import type { StructuredOutput } from "../openai/response-format.ts";
-import { expectOneOf, fail, isObject, optionalArray, optionalBoolean, optionalNumber, optionalObject, optionalString } from "../validate.ts";
-import type { JsonObject } from "../validate.ts";
+import { expectOneOf, fail, isObject, optionalArray, optionalBoolean, optionalNumber, optionalObject, optionalString, rejectUnsupported } from "../validate.ts";
+import type { JsonObject, UnsupportedFields } from "../validate.ts";
 import { toGeminiInput } from "./input.ts";
 import type { ItemSources } from "./input.ts";
 import { toResponsesTools } from "./tools.ts";
@@ -59,7 +59,7 @@ export interface ResponsesPlan {
 const STATELESS = "this gateway keeps no conversation state (it never stores prompts). Leave it out and send the whole conversation in `input`, with the output items you received";
 
 /** Fields we refuse: each returns the problem when the value asks for something we cannot do. */
-const UNSUPPORTED: Readonly<Record<string, (value: unknown) => string | undefined>> = {
+const UNSUPPORTED: UnsupportedFields = {
   previous_response_id: () => `is not supported: ${STATELESS}`,
   conversation: () => `is not supported: ${STATELESS}`,
   background: (value) => (value === false ? undefined : "is not supported: every response runs in the foreground; send `stream: true` for a long one instead"),
@@ -94,7 +94,7 @@ const SUMMARIES = ["auto", "concise", "detailed"] as const;
 export function planResponsesRequest(input: unknown, sources: ItemSources): ResponsesPlan {
   if (!isObject(input)) throw new InvalidRequestError("The request body must be a JSON object.");
   const model = resolveModel(input.model);
-  rejectUnsupported(input);
+  rejectUnsupported(input, UNSUPPORTED);
   const hints = readHints(input);
 
   const stream = optionalBoolean(input.stream, "stream") ?? false;
@@ -135,15 +135,6 @@ export function planResponsesRequest(input: unknown, sources: ItemSources): Resp
       ...(hints.safetyIdentifier !== undefined && { safety_identifier: hints.safetyIdentifier }),
     },
   };
-}
-
-function rejectUnsupported(body: JsonObject): void {
-  for (const [field, check] of Object.entries(UNSUPPORTED)) {
-    const value = body[field];
-    if (value === undefined || value === null) continue;
-    const problem = check(value);
-    if (problem !== undefined) fail(field, problem);
-  }
 }
 
 function readHints(body: JsonObject): { metadata: Record<string, string> | null; user?: string; safetyIdentifier?: string } {

@@ -33,8 +33,8 @@ import { planReasoning } from "./reasoning.ts";
 import { toResponseFormat } from "./response-format.ts";
 import type { StructuredOutput } from "./response-format.ts";
 import { toGeminiTools } from "./tools.ts";
-import { definedOnly, expectString, fail, isObject, optionalArray, optionalBoolean, optionalNumber, optionalObject, optionalString } from "../validate.ts";
-import type { JsonObject } from "../validate.ts";
+import { definedOnly, expectString, fail, isObject, optionalArray, optionalBoolean, optionalNumber, optionalObject, optionalString, rejectUnsupported } from "../validate.ts";
+import type { JsonObject, UnsupportedFields } from "../validate.ts";
 
 export interface ChatRequestPlan {
   model: ModelSpec;
@@ -74,7 +74,7 @@ const GENERATION_FIELDS: Readonly<Record<SamplingField, GenerationMapper>> = {
 const SAMPLING_FIELDS: readonly SamplingField[] = ["temperature", "top_p", "seed", "stop", "presence_penalty", "frequency_penalty"];
 
 /** Fields we refuse: each returns the problem when the value asks for something we cannot do. */
-const UNSUPPORTED: Readonly<Record<string, (value: unknown) => string | undefined>> = {
+const UNSUPPORTED: UnsupportedFields = {
   n: (value) =>
     value === 1 ? undefined : "must be 1: this gateway returns exactly one choice per request (send several requests for more)",
   logprobs: (value) => (value === false ? undefined : "is not supported; send false or leave it out"),
@@ -99,7 +99,7 @@ const UNSUPPORTED: Readonly<Record<string, (value: unknown) => string | undefine
 export function planChatRequest(input: unknown): ChatRequestPlan {
   if (!isObject(input)) throw new InvalidRequestError("The request body must be a JSON object.");
   const model = resolveModel(input.model);
-  rejectUnsupported(input);
+  rejectUnsupported(input, UNSUPPORTED);
   optionalString(input.user, "user");
 
   const stream = optionalBoolean(input.stream, "stream") ?? false;
@@ -163,15 +163,6 @@ export function resolveModel(value: unknown): ModelSpec {
     throw new ModelNotFoundError(`Model \`${name}\` is not offered here. GET /v1/models lists the models you can use: ${modelIds().join(", ")}.`);
   }
   return model;
-}
-
-function rejectUnsupported(body: JsonObject): void {
-  for (const [field, check] of Object.entries(UNSUPPORTED)) {
-    const value = body[field];
-    if (value === undefined || value === null) continue;
-    const problem = check(value);
-    if (problem !== undefined) fail(field, problem);
-  }
 }
 
 function readMaxOutputTokens(body: JsonObject, model: ModelSpec): number | undefined {

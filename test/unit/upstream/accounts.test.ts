@@ -1,15 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { AccountListError, parseAccountList, serializeAccountList, withDefaultBaseUrl } from "../../../lambda/upstream/accounts.ts";
-import { KEY_A, KEY_B, expectNoKeys } from "./fixtures.ts";
-
-function errorOf(json: string): unknown {
-  try {
-    parseAccountList(json);
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected parseAccountList to throw");
-}
+import { KEY_A, KEY_B, errorOf, expectNoKeys } from "./fixtures.ts";
 
 describe("the upstream account list", () => {
   test("parses accounts with and without a base URL, trimming a trailing slash", () => {

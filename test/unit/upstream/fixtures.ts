@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { expect } from "@jest/globals";
-import type { AccountSource, UpstreamAccount } from "../../../lambda/upstream/accounts.ts";
+import { parseAccountList, type AccountSource, type UpstreamAccount } from "../../../lambda/upstream/accounts.ts";
 
 export const FLASH = "gemini-3-flash-preview";
 export const HELLO = { contents: [{ role: "user", parts: [{ text: "Hi there" }] }] };
@@ -12,6 +12,16 @@ export const KEY_A = "AIzaSyA-upstream-key-aaaaaaaaaaaaaaaaaa";
 export const KEY_B = "AIzaSyB-upstream-key-bbbbbbbbbbbbbbbbbb";
 export const KEY_C = "AIzaSyC-upstream-key-cccccccccccccccccc";
 export const ALL_KEYS = [KEY_A, KEY_B, KEY_C];
+
+/** What parseAccountList throws for this JSON (it must throw). */
+export function errorOf(json: string): unknown {
+  try {
+    parseAccountList(json);
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected parseAccountList to throw");
+}
 
 export function staticSource(accounts: readonly UpstreamAccount[]): AccountSource {
   return { accounts: () => Promise.resolve(accounts) };

@@ -9,18 +9,9 @@ import { newServiceAccount, privateKeyFragments } from "../../support/service-ac
 import type { TestServiceAccount } from "../../support/service-account.ts";
 import { AccountListError, accountKind, accountPlacement, parseAccountList, serializeAccountList, withDefaultBaseUrl } from "../../../lambda/upstream/accounts.ts";
 import { accountSourceFromEnv } from "../../../lambda/upstream/sources.ts";
-import { KEY_A } from "./fixtures.ts";
+import { KEY_A, errorOf } from "./fixtures.ts";
 
 const EXPRESS_KEY = "AQ.Ab8RN6-express-mode-key-0123456789abcdef";
-
-function errorOf(json: string): unknown {
-  try {
-    parseAccountList(json);
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected parseAccountList to throw");
-}
 
 describe("Vertex AI accounts in the upstream account list", () => {
   let fake: FakeGemini;
