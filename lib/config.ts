@@ -46,20 +46,6 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   responsesItemTtlSeconds: 3_600,
 };
 
-/** Every context key the stack reads. */
-export const CONTEXT_KEYS = [
-  "stackName",
-  ...(["chat", "gemini", "admin", "sweeper"] as const).map((fn) => `${fn}MemorySize`),
-  ...(["chat", "gemini", "admin"] as const).map((fn) => `${fn}ReservedConcurrency`),
-  "corsAllowedOrigins",
-  "retentionDays",
-  "logRetentionDays",
-  "alarmEmail",
-  "firstByteP99AlarmMs",
-  "responsesKeepItems",
-  "responsesItemTtlSeconds",
-] as const;
-
 /** Regions where Lambda has no function URLs (AWS's list as of December 2026). */
 export const REGIONS_WITHOUT_FUNCTION_URLS = ["ap-south-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-east-2", "ca-west-1", "eu-south-2", "eu-central-2", "il-central-1", "me-central-1"] as const;
 

@@ -94,7 +94,7 @@ export class GatewayStack extends Stack {
       environment: { [RESPONSES_KEEP_ITEMS_ENV]: String(this.config.responsesKeepItems), [RESPONSES_ITEM_TTL_ENV]: String(this.config.responsesItemTtlSeconds) },
     });
     this.geminiFunction = this.apiFunction("gemini", "lambda/handlers/gemini.ts", "GeminiUrl", { upstream: true });
-    this.adminFunction = this.apiFunction("admin", "lambda/handlers/admin.ts", "AdminUrl", { upstream: false });
+    this.adminFunction = this.apiFunction("admin", "lambda/handlers/admin.ts", "AdminUrl", { upstream: false, description: "The operator's admin API for management keys" });
     this.sweeperFunction = this.sweeper();
 
     this.observability = new Observability(this, "Observability", {
@@ -126,7 +126,7 @@ export class GatewayStack extends Stack {
    * A public, streaming API function with exactly the access its code needs (`access.ts`); only the
    * functions that call Google may read the upstream secret.
    */
-  private apiFunction(name: ApiFunctionName, entry: string, urlOutputId: string, options: { upstream: boolean; environment?: Record<string, string> }): GatewayFunction {
+  private apiFunction(name: ApiFunctionName, entry: string, urlOutputId: string, options: { upstream: boolean; environment?: Record<string, string>; description?: string }): GatewayFunction {
     const id = `${pascalCase(name)}Function`;
     const fn = new GatewayFunction(this, id, {
       entry,
@@ -134,7 +134,7 @@ export class GatewayStack extends Stack {
       reservedConcurrency: this.config.reservedConcurrency[name],
       logRetention: this.config.logRetentionDays as RetentionDays,
       environment: { ...this.tableEnvironment(), ...(options.upstream && { [UPSTREAM_SECRET_ENV]: this.upstreamSecret.secretArn }), ...options.environment },
-      description: name === "admin" ? "The operator's admin API for management keys" : undefined,
+      description: options.description,
     });
     this.grantTables(fn, name);
     if (options.upstream) fn.addToRolePolicy(new PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [this.upstreamSecret.secretArn] }));

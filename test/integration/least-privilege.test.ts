@@ -56,30 +56,22 @@ function permissionsOf(commandName: string, input: Record<string, unknown>): str
     return `${id}${index === undefined ? "" : `/${String(index)}`} ${actionName}`;
   };
   switch (action) {
-    case "Get":
     case "GetItem":
       return [on(input.TableName, "GetItem")];
-    case "Put":
     case "PutItem":
       return [on(input.TableName, "PutItem")];
-    case "Update":
     case "UpdateItem":
       return [on(input.TableName, "UpdateItem")];
-    case "Delete":
     case "DeleteItem":
       return [on(input.TableName, "DeleteItem")];
     case "Query":
       return [on(input.TableName, "Query", input.IndexName)];
-    case "BatchGet":
     case "BatchGetItem":
       return Object.keys(input.RequestItems as object).map((table) => on(table, "BatchGetItem"));
-    case "BatchWrite":
     case "BatchWriteItem":
       return Object.keys(input.RequestItems as object).map((table) => on(table, "BatchWriteItem"));
-    case "TransactGet":
     case "TransactGetItems":
       return (input.TransactItems as Array<{ Get: { TableName: string } }>).map((item) => on(item.Get.TableName, "GetItem"));
-    case "TransactWrite":
     case "TransactWriteItems":
       return (input.TransactItems as Array<Record<string, { TableName: string }>>).flatMap((item) =>
         Object.entries(item).map(([kind, write]) => on(write.TableName, { Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem", ConditionCheck: "ConditionCheckItem" }[kind] ?? kind)),
